@@ -1,0 +1,39 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings every Tack target shares: Swift 6 language mode (strict concurrency) and no warnings.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "Tack",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tack", targets: ["tack"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries (Debian packages named as apt providers).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "TackCore", swiftSettings: strict),
+        .target(name: "TackYAML", dependencies: ["CYAML"], swiftSettings: strict),
+        .target(name: "TackPipeline", dependencies: ["TackCore", "TackYAML"], swiftSettings: strict),
+        .executableTarget(
+            name: "tack",
+            dependencies: [
+                "TackPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "TackCoreTests", dependencies: ["TackCore"], swiftSettings: strict),
+        .testTarget(name: "TackYAMLTests", dependencies: ["TackYAML"], swiftSettings: strict),
+        .testTarget(name: "TackPipelineTests", dependencies: ["TackPipeline"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "TackCLITests", dependencies: ["tack"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,100 @@
+import Foundation
+import TackYAML
+
+/// A YAML file Tack reads: a pipeline or an accounts file, parsed but not yet decoded.
+public struct TackFile: Sendable {
+    /// What a file holds, told by its top-level keys.
+    public enum Kind: String, Sendable, Codable {
+        case pipeline, accounts
+    }
+
+    /// The path as given.
+    public let path: String
+    /// What it holds; nil when it could not be read or recognised.
+    public let kind: Kind?
+    /// Problems found reading and parsing it.
+    public let diagnostics: [Diagnostic]
+    let root: YAMLNode?
+
+    /// Reads and parses the file at `path`; never throws, problems become diagnostics.
+    public static func load(path: String, limits: YAMLLimits = .default) -> TackFile {
+        let noPlace = Mark(line: 0, column: 0)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let attributes else {
+            return TackFile(path: path, problem: "no such file", at: noPlace)
+        }
+        guard attributes[.type] as? FileAttributeType != .typeDirectory else {
+            return TackFile(path: path, problem: "is a directory, not a YAML file", at: noPlace)
+        }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= limits.maxBytes else {
+            return TackFile(path: path, problem: "the file is \(size) bytes; at most \(limits.maxBytes) bytes are accepted", at: .start)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return TackFile(path: path, problem: "cannot be read (permission denied?)", at: noPlace)
+        }
+        return parse([UInt8](data), path: path, limits: limits)
+    }
+
+    /// Parses YAML bytes that came from `path`.
+    public static func parse(_ bytes: [UInt8], path: String, limits: YAMLLimits = .default) -> TackFile {
+        let document: YAMLDocument
+        do {
+            document = try YAMLParser.parse(bytes, limits: limits)
+        } catch {
+            return TackFile(path: path, problem: error.message, at: error.mark)
+        }
+        let problems = document.problems.map { Diagnostic(.error, $0.message, at: $0.mark) }
+        guard let root = document.root, root.scalar?.isNull != true else {
+            return TackFile(path: path, problem: "the file is empty; expected a pipeline or an accounts file", at: .start)
+        }
+        let keys = root.mapping?.compactMap { $0.key.scalar?.value } ?? []
+        let kind: Kind? = keys.contains { ["application", "pipeline"].contains($0) } ? .pipeline
+            : keys.contains { AccountsDecoder.topKeys.contains($0) } ? .accounts : nil
+        guard let kind else {
+            let problem = "this is neither a pipeline (with application and pipeline) nor an accounts file (with accounts and metricsAccounts)"
+            return TackFile(path: path, kind: nil, diagnostics: problems + [Diagnostic(.error, problem, at: root.mark)], root: root)
+        }
+        return TackFile(path: path, kind: kind, diagnostics: problems, root: root)
+    }
+
+    private init(path: String, kind: Kind?, diagnostics: [Diagnostic], root: YAMLNode?) {
+        self.path = path
+        self.kind = kind
+        self.diagnostics = diagnostics
+        self.root = root
+    }
+
+    private init(path: String, problem: String, at mark: Mark) {
+        self.init(path: path, kind: nil, diagnostics: [Diagnostic(.error, problem, at: mark)], root: nil)
+    }
+
+    /// Decodes an accounts file; the diagnostics include the parse problems.
+    public func decodeAccounts() -> (AccountsFile?, [Diagnostic]) {
+        guard kind == .accounts, let root else {
+            return (nil, diagnostics + (kind == .pipeline ? [Diagnostic(.error, "this is a pipeline, not an accounts file", at: .start)] : []))
+        }
+        let log = DiagnosticLog()
+        let accounts = AccountsDecoder(reader: YAMLReader(log: log)).decode(root)
+        return finish(accounts, log)
+    }
+
+    /// Decodes a pipeline, checking references against `accounts` when given; the diagnostics
+    /// include the parse problems.
+    public func decodePipeline(accounts: AccountsFile?, accountsPath: String) -> (Pipeline?, [Diagnostic]) {
+        guard kind == .pipeline, let root else {
+            return (nil, diagnostics + (kind == .accounts ? [Diagnostic(.error, "this is an accounts file, not a pipeline", at: .start)] : []))
+        }
+        let log = DiagnosticLog()
+        let decoder = PipelineDecoder(reader: YAMLReader(log: log), accounts: accounts, accountsPath: accountsPath)
+        return finish(decoder.decode(root), log)
+    }
+
+    private func finish<Value>(_ value: Value?, _ log: DiagnosticLog) -> (Value?, [Diagnostic]) {
+        let all = (diagnostics + log.diagnostics).enumerated()
+            .sorted { ($0.element.mark, $0.offset) < ($1.element.mark, $1.offset) }
+            .map(\.element)
+        let hasErrors = all.contains { $0.severity == .error }
+        return (hasErrors ? nil : value, all)
+    }
+}

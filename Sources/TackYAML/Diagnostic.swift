@@ -1,0 +1,63 @@
+/// One finding about an input file, printed compiler-style as `FILE:LINE:COLUMN: error: MESSAGE`.
+public struct Diagnostic: Sendable, Hashable, Codable {
+    /// How bad a finding is: errors stop the file from being used, warnings do not.
+    public enum Severity: String, Sendable, Hashable, Codable {
+        case error, warning
+    }
+
+    /// How bad it is.
+    public var severity: Severity
+    /// The 1-based line.
+    public var line: Int
+    /// The 1-based column.
+    public var column: Int
+    /// What is wrong and what is allowed.
+    public var message: String
+
+    /// A finding at a mark.
+    public init(_ severity: Severity, _ message: String, at mark: Mark) {
+        self.severity = severity
+        self.message = message
+        self.line = mark.line
+        self.column = mark.column
+    }
+
+    /// Where it is.
+    public var mark: Mark { Mark(line: line, column: column) }
+
+    /// `FILE:LINE:COLUMN: SEVERITY: MESSAGE`, or `FILE: SEVERITY: MESSAGE` for a finding about the
+    /// whole file (line 0).
+    public func formatted(file: String) -> String {
+        let place = line > 0 ? "\(file):\(line):\(column)" : file
+        return "\(place): \(severity.rawValue): \(message)"
+    }
+}
+
+/// Collects the diagnostics of one file, so every problem is reported in one run.
+public final class DiagnosticLog {
+    /// Everything reported so far, in the order found.
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    /// An empty log.
+    public init() {}
+
+    /// Records an error.
+    public func error(_ message: String, at mark: Mark) {
+        diagnostics.append(Diagnostic(.error, message, at: mark))
+    }
+
+    /// Records a warning.
+    public func warning(_ message: String, at mark: Mark) {
+        diagnostics.append(Diagnostic(.warning, message, at: mark))
+    }
+
+    /// Whether any error was recorded.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// The diagnostics sorted by position (stable for equal positions).
+    public var sorted: [Diagnostic] {
+        diagnostics.enumerated()
+            .sorted { ($0.element.mark, $0.offset) < ($1.element.mark, $1.offset) }
+            .map(\.element)
+    }
+}
