@@ -1,0 +1,69 @@
+import Foundation
+import TackPipeline
+import Testing
+
+/// Plans of the example pipelines against golden files in Fixtures/golden. Run with
+/// TACK_UPDATE_GOLDEN=1 to rewrite them after an intended change, then review the diff.
+@Suite("plan")
+struct PlanTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    private func plan(_ pipeline: String) throws -> Plan {
+        let path = Self.repository.appendingPathComponent("pipelines/\(pipeline)").path
+        var validator = Validator(explicitAccounts: Self.repository.appendingPathComponent("pipelines/tack.yaml").path, environment: [:])
+        let loaded = validator.load(pipeline: path)
+        let accounts = try #require(loaded.accounts)
+        let decoded = try #require(loaded.pipeline)
+        return PlanBuilder(pipeline: decoded, accounts: accounts, accountsPath: "pipelines/tack.yaml").build()
+    }
+
+    private func checkGolden(_ actual: String, _ name: String) throws {
+        let url = Corpus.root.appendingPathComponent("golden/\(name)")
+        if ProcessInfo.processInfo.environment["TACK_UPDATE_GOLDEN"] == "1" {
+            try actual.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(actual == expected, "plan differs from \(name); rerun with TACK_UPDATE_GOLDEN=1 and review the diff")
+    }
+
+    @Test("the plan text of each example pipeline matches its golden file", arguments: ["lora-training-platform", "local-demo"])
+    func text(_ name: String) throws {
+        let text = PlanRenderer.text(try plan("\(name).yaml"), pipelinePath: "pipelines/\(name).yaml")
+        try checkGolden(text, "plan-\(name).txt")
+    }
+
+    @Test("the plan JSON of the example matches its golden file and decodes back")
+    func json() throws {
+        let plan = try plan("lora-training-platform.yaml")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(plan)
+        try checkGolden(String(decoding: data, as: UTF8.self) + "\n", "plan-lora-training-platform.json")
+        #expect(try JSONDecoder().decode(Plan.self, from: data) == plan)
+    }
+
+    @Test("on a Kubernetes account without a traffic router, weights become replica counts that keep targetSize serving")
+    func replicaRatio() throws {
+        let text = """
+            application: svc
+            pipeline:
+              stages:
+                - type: deploy
+                  clusters:
+                    - {account: eks-prod, container: "svc:v2", targetSize: 3, strategy: canary,
+                       canary: {steps: [{setWeight: 10}, {setWeight: 50}, {setWeight: 100}]}}
+            """
+        let (pipeline, diagnostics) = try decodePipeline(text)
+        #expect(diagnostics == [])
+        let accounts = try #require(TackFile.load(path: Corpus.accounts).decodeAccounts().0)
+        let plan = PlanBuilder(pipeline: try #require(pipeline), accounts: accounts, accountsPath: "accounts.yaml").build()
+        let steps = try #require(plan.stages.first?.accounts?.first?.steps).filter { $0.action == "setWeight" }
+        #expect(steps.map(\.newReplicas) == [1, 2, 3])
+        #expect(steps.map(\.oldReplicas) == [2, 1, 0])
+        #expect(steps.map(\.weight) == [33, 67, 100])
+        #expect(steps[0].description == "setWeight 10%: canary 1 replica, stable 2; about 33% of traffic by replica ratio (asked 10%)")
+        #expect(plan.stages.first?.accounts?.first?.objects
+            == ["Deployment svc", "Deployment svc-canary", "Service svc-stable", "Service svc-canary", "Service svc"])
+    }
+}

@@ -1,0 +1,40 @@
+# Shared by demo.sh and test.sh: installs what Tack needs on Debian, or says how.
+# shellcheck shell=bash
+
+# The Debian packages every build needs (system libraries of the CCurl, CYAML and COpenBLAS shims).
+TACK_BUILD_PACKAGES=(pkg-config libcurl4-openssl-dev libyaml-dev libopenblas-dev)
+
+# Installs the named Debian packages that are missing: with apt-get when root, otherwise prints
+# the exact command and exits 1.
+ensure_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Tack needs these Debian packages: ${missing[*]}" >&2
+    echo "Install them with:  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing ${missing[*]} ..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Checks that a Swift 6 toolchain is on PATH (or at /opt/swift); exits 1 with advice otherwise.
+ensure_swift() {
+  if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+    export PATH="/opt/swift/usr/bin:$PATH"
+  fi
+  if ! command -v swift >/dev/null 2>&1; then
+    echo "Tack needs Swift 6.2 or newer: install it from swift.org (Debian 12 toolchain) and put its usr/bin on PATH." >&2
+    exit 1
+  fi
+}
+
+# Changes to the repository root, whatever the caller's directory.
+cd_repository() {
+  cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+}

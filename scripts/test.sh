@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test: unit and fixture tests, the command-line tests, and the example pipelines.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd_repository
+ensure_packages "${TACK_BUILD_PACKAGES[@]}"
+ensure_swift
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+echo "==> swift build (warnings are errors)"
+swift build --build-tests 2>&1 | tee "$log" | grep -E 'error|warning:' || true
+grep -q 'error:' "$log" && exit 1
+
+echo "==> swift test"
+set +e
+swift test --skip-build --disable-xctest 2>&1 | tee "$log" | grep -Ev '^(◇|↳)|passed after' 
+status=${PIPESTATUS[0]}
+set -e
+
+echo "==> tack validate pipelines/*.yaml"
+"$(swift build --show-bin-path)/tack" validate pipelines/*.yaml
+
+# The closing count, read off Swift Testing's own summary.
+total=$(grep -Eo 'Test run with [0-9]+ tests?' "$log" | grep -Eo '[0-9]+' | tail -1 || true)
+failed=$(grep -Ec '^✘ Test .* failed after' "$log" || true)
+echo "swift test: $(( ${total:-0} - failed )) passed, ${failed} failed"
+exit "$status"
