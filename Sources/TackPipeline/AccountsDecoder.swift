@@ -138,8 +138,8 @@ struct AccountsDecoder {
         let valid = name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
             && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
         guard valid else {
-            reader.log.error("\(what) must name an environment variable (letters, digits and _, not starting with a digit); got \"\(name)\"",
-                             at: node.mark)
+            reader.log.error("\(what) must name an environment variable: letters, digits and _, not starting with a digit "
+                             + "(the value is not shown, in case it is the secret itself)", at: node.mark)
             return nil
         }
         return name
@@ -149,13 +149,15 @@ struct AccountsDecoder {
     private func decodeURL(_ node: YAMLNode) -> String? {
         guard let url = reader.string(node, what: "url") else { return nil }
         let scheme = url.prefix { $0 != ":" }
-        guard url.hasPrefix("\(scheme)://"), scheme == "http" || scheme == "https" else {
-            reader.log.error("url must start with http:// or https://, e.g. http://127.0.0.1:9090; got \"\(url)\"", at: node.mark)
-            return nil
-        }
-        let authority = url.dropFirst(scheme.count + 3).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hasScheme = url.hasPrefix("\(scheme)://")
+        // Checked first, whatever the scheme, so no other message echoes the credentials.
+        let authority = url.dropFirst(hasScheme ? scheme.count + 3 : 0).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if authority.contains("@") {
             reader.log.error("url must not hold credentials; use basicAuth with passwordFile or passwordEnv", at: node.mark)
+            return nil
+        }
+        guard hasScheme, scheme == "http" || scheme == "https" else {
+            reader.log.error("url must start with http:// or https://, e.g. http://127.0.0.1:9090; got \"\(url)\"", at: node.mark)
             return nil
         }
         let host = authority.hasPrefix("[") ? authority.prefix { $0 != "]" } : authority.prefix { $0 != ":" }

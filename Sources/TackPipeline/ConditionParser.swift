@@ -40,8 +40,15 @@ struct ConditionParser {
         guard let number = Double(digits), digits.first != ".", digits.last != "." else {
             throw Problem(offset: numberStart, message: "\"\(digits)\" is not a number; write digits with at most one decimal point, e.g. 2.5")
         }
+        let afterNumber = scanner
+        scanner.skipSpaces()
         let unitStart = scanner.offset
-        let unitText = scanner.take { $0 == "%" || $0.isLetter }
+        var unitText = scanner.take { $0 == "%" || $0.isLetter }
+        if unitStart > afterNumber.offset, !Self.units.contains(unitText) {
+            // A word after a space is trailing text rather than a unit (errorRate > 5 for 2m).
+            scanner = afterNumber
+            unitText = ""
+        }
         let limit = try limitValue(number, unitText: unitText, unitStart: unitStart, numberStart: numberStart,
                                    metric: metric, unit: unit)
         scanner.skipSpaces()
@@ -112,6 +119,8 @@ struct ConditionParser {
             throw Problem(offset: unitStart, message: "unknown unit \"\(unitText)\"; use % for ratios, ms or s for durations")
         }
     }
+
+    private static let units = ["%", "ms", "s"]
 
     private static func unitMismatch(_ metric: Metric, _ unit: MetricUnit) -> String {
         switch unit {

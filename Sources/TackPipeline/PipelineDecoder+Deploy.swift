@@ -5,7 +5,10 @@ extension PipelineDecoder {
     static let stepKeys = ["setWeight", "pause", "analysis"]
 
     func decodeDeploy(_ map: YAMLMapping, index: Int) -> DeployStage? {
-        guard let node = map.required("clusters"), let items = reader.sequence(node, what: "clusters") else { return nil }
+        guard let node = map.required("clusters"), let items = reader.sequence(node, what: "clusters") else {
+            accountsUnresolved = true
+            return nil
+        }
         guard !items.isEmpty else {
             log.error("a deploy stage needs at least one cluster", at: node.mark)
             return nil
@@ -15,8 +18,12 @@ extension PipelineDecoder {
     }
 
     private func decodeCluster(_ node: YAMLNode, stage: Int) -> ClusterDeployment? {
-        guard let map = reader.mapping(node, what: "a deploy cluster", keys: Self.clusterKeys) else { return nil }
+        guard let map = reader.mapping(node, what: "a deploy cluster", keys: Self.clusterKeys) else {
+            accountsUnresolved = true
+            return nil
+        }
         let account = map.required("account").flatMap { decodeAccountReference($0, stage: stage) }
+        if map["account"] == nil { accountsUnresolved = true }
         let image = map.required("container").flatMap { reader.image($0, what: "container") }
         let targetSize = map.required("targetSize").flatMap { reader.integer($0, what: "targetSize", in: 1...Int.max) }
         let strategyName = map.required("strategy").flatMap { reader.choice($0, what: "strategy", from: ["canary", "bluegreen"]) }
@@ -39,7 +46,10 @@ extension PipelineDecoder {
     }
 
     private func decodeAccountReference(_ node: YAMLNode, stage: Int) -> String? {
-        guard let name = reader.string(node, what: "account") else { return nil }
+        guard let name = reader.string(node, what: "account") else {
+            accountsUnresolved = true
+            return nil
+        }
         if let first = deployed[name] {
             let place = first.stage == stage ? "in this stage" : "by an earlier deploy stage"
             log.error("account \"\(name)\" is already deployed \(place) (line \(first.mark.line), column \(first.mark.column))", at: node.mark)
@@ -49,6 +59,7 @@ extension PipelineDecoder {
         if let accounts, accounts.account(named: name) == nil {
             let known = accounts.accounts.map(\.name)
             log.error(missingReference("account", name, known: known), at: node.mark)
+            accountsUnresolved = true
             return nil
         }
         deployedNodes.append((name, node))

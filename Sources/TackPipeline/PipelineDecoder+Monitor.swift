@@ -66,8 +66,9 @@ extension PipelineDecoder {
         let unit = map["unit"].map {
             reader.choice($0, what: "unit", from: MetricUnit.allCases.map(\.rawValue)).flatMap(MetricUnit.init(rawValue:))
         } ?? .number
+        // Known even when its query is wrong, so conditions naming it are not reported as well.
+        if let name, let unit { customMetrics[name] = unit }
         guard let name, let query, let unit else { return nil }
-        customMetrics[name] = unit
         return MetricDefinition(metric: .custom(name), query: query, unit: unit)
     }
 
@@ -120,7 +121,9 @@ extension PipelineDecoder {
         guard let accounts else { return }
         let deployedScopes = deployedNodes.compactMap { accounts.account(named: $0.name)?.scope }
         let uniqueScopes = deployedScopes.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        for node in scopeNodes {
+        // With an account unresolved or nothing deployed, the deployed scopes are unknown, and
+        // the error that says why is reported already.
+        for node in scopeNodes where !accountsUnresolved && !uniqueScopes.isEmpty {
             guard let scope = node.scalar?.value, !uniqueScopes.contains(scope) else { continue }
             var message = "scope \"\(scope)\" matches no account this pipeline deploys to; deployed scopes: \(uniqueScopes.joined(separator: ", "))"
             if let suggestion = Suggestion.closest(to: scope, in: uniqueScopes) {

@@ -17,6 +17,8 @@ final class PipelineDecoder {
     var deployed: [String: (mark: Mark, stage: Int)] = [:]
     /// Account name nodes in deploy order, for the scope checks.
     var deployedNodes: [(name: String, node: YAMLNode)] = []
+    /// Whether a cluster's account is missing, unreadable or not in the accounts file.
+    var accountsUnresolved = false
     /// The monitor's written scope nodes, checked once all accounts are known.
     var scopeNodes: [YAMLNode] = []
     /// Analysis steps that rely on the rollback stage's conditions.
@@ -37,7 +39,8 @@ final class PipelineDecoder {
         let application = top.required("application").flatMap {
             reader.name($0, what: "application", maxLength: Self.maxApplicationLength)
         }
-        guard let body = top.required("pipeline"),
+        // A top-level stages key was reported with where it goes; "pipeline is missing" would repeat it.
+        guard let body = top.has("stages") ? top["pipeline"] : top.required("pipeline"),
               let map = reader.mapping(body, what: "pipeline", keys: ["stages", "description"]) else { return nil }
         let description = map["description"].flatMap { reader.string($0, what: "description") }
         guard let stagesNode = map.required("stages"), let items = reader.sequence(stagesNode, what: "stages") else {

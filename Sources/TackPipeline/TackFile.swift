@@ -16,22 +16,35 @@ public struct TackFile: Sendable {
     public let diagnostics: [Diagnostic]
     let root: YAMLNode?
 
-    /// Reads and parses the file at `path`; never throws, problems become diagnostics.
+    /// Reads and parses the file at `path` (`-` reads standard input); never throws, problems
+    /// become diagnostics. At most `limits.maxBytes` are read, whatever the file claims its size is.
     public static func load(path: String, limits: YAMLLimits = .default) -> TackFile {
         let noPlace = Mark(line: 0, column: 0)
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        guard let attributes else {
-            return TackFile(path: path, problem: "no such file", at: noPlace)
+        let handle: FileHandle
+        if path == "-" {
+            handle = .standardInput
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                return TackFile(path: path, problem: "no such file", at: noPlace)
+            }
+            guard !isDirectory.boolValue else {
+                return TackFile(path: path, problem: "is a directory, not a YAML file", at: noPlace)
+            }
+            guard let opened = FileHandle(forReadingAtPath: path) else {
+                return TackFile(path: path, problem: "cannot be read (permission denied?)", at: noPlace)
+            }
+            handle = opened
         }
-        guard attributes[.type] as? FileAttributeType != .typeDirectory else {
-            return TackFile(path: path, problem: "is a directory, not a YAML file", at: noPlace)
+        defer { if path != "-" { try? handle.close() } }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: limits.maxBytes + 1) ?? Data()
+        } catch {
+            return TackFile(path: path, problem: "cannot be read: \(error.localizedDescription)", at: noPlace)
         }
-        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= limits.maxBytes else {
-            return TackFile(path: path, problem: "the file is \(size) bytes; at most \(limits.maxBytes) bytes are accepted", at: .start)
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return TackFile(path: path, problem: "cannot be read (permission denied?)", at: noPlace)
+        guard data.count <= limits.maxBytes else {
+            return TackFile(path: path, problem: "the file is larger than \(limits.maxBytes) bytes, the most accepted", at: .start)
         }
         return parse([UInt8](data), path: path, limits: limits)
     }

@@ -42,8 +42,12 @@ extension YAMLReader {
     /// The node as a name: lowercase letters, digits and '-', starting with a letter, at most `maxLength`.
     func name(_ node: YAMLNode, what: String, maxLength: Int = 63) -> String? {
         guard let text = string(node, what: what) else { return nil }
+        guard text.count <= maxLength else {
+            log.error("\(what) \"\(text)\" is \(text.count) characters long; at most \(maxLength) are allowed", at: node.mark)
+            return nil
+        }
         let allowed = text.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
-        guard allowed, text.first!.isLetter, text.last != "-", text.count <= maxLength else {
+        guard allowed, text.first!.isLetter, text.last != "-" else {
             log.error("\(what) \"\(text)\" must be lowercase letters, digits and '-', start with a letter, "
                       + "not end with '-', and have at most \(maxLength) characters", at: node.mark)
             return nil

@@ -37,18 +37,25 @@ public struct Diagnostic: Sendable, Hashable, Codable {
 public final class DiagnosticLog {
     /// Everything reported so far, in the order found.
     public private(set) var diagnostics: [Diagnostic] = []
+    /// What was reported, so a node reached twice (through an alias) is reported once.
+    private var seen: Set<Diagnostic> = []
 
     /// An empty log.
     public init() {}
 
     /// Records an error.
     public func error(_ message: String, at mark: Mark) {
-        diagnostics.append(Diagnostic(.error, message, at: mark))
+        record(Diagnostic(.error, message, at: mark))
     }
 
     /// Records a warning.
     public func warning(_ message: String, at mark: Mark) {
-        diagnostics.append(Diagnostic(.warning, message, at: mark))
+        record(Diagnostic(.warning, message, at: mark))
+    }
+
+    private func record(_ diagnostic: Diagnostic) {
+        guard seen.insert(diagnostic).inserted else { return }
+        diagnostics.append(diagnostic)
     }
 
     /// Whether any error was recorded.

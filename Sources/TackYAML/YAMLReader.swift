@@ -17,11 +17,18 @@ public struct YAMLReader {
             log.error("\(what) must be a mapping; got \(describe(node))", at: node.mark)
             return nil
         }
+        // Keys a misspelling or a merge key may stand for, so they are not reported missing as well.
+        var covered: Set<String> = []
         for pair in pairs {
             guard let key = pair.key.scalar?.value, !keys.contains(key) else { continue }
             log.error(refusing[key] ?? unknownKeyMessage(key, what: what, keys: keys), at: pair.key.mark)
+            if key == "<<" {
+                covered.formUnion(keys)
+            } else if refusing[key] == nil, let suggestion = Suggestion.closest(to: key, in: keys) {
+                covered.insert(suggestion)
+            }
         }
-        return YAMLMapping(node: node, pairs: pairs, what: what, reader: self)
+        return YAMLMapping(node: node, pairs: pairs, what: what, reader: self, covered: covered)
     }
 
     /// The node as a list.
