@@ -103,18 +103,25 @@ struct AccountsDecoder {
 
     private func decodeAuth(_ map: YAMLMapping) -> MetricsAuth? {
         let present = ["bearerTokenFile", "bearerTokenEnv", "basicAuth"].filter(map.has)
-        guard present.count <= 1 else {
+        if present.count > 1 {
             reader.log.error("use one of bearerTokenFile, bearerTokenEnv and basicAuth; found \(present.joined(separator: " and "))",
                              at: map.keyNode(present[1])!.mark)
-            return nil
         }
+        // Every method present is decoded, so an inline password is reported even next to a conflict.
+        var auth: MetricsAuth? = present.isEmpty ? MetricsAuth.none : nil
         if let node = map["bearerTokenFile"] {
-            return reader.string(node, what: "bearerTokenFile").map { .bearerToken(.file($0)) }
+            auth = reader.string(node, what: "bearerTokenFile").map { .bearerToken(.file($0)) }
         }
         if let node = map["bearerTokenEnv"] {
-            return environmentName(node, what: "bearerTokenEnv").map { .bearerToken(.environment($0)) }
+            auth = environmentName(node, what: "bearerTokenEnv").map { .bearerToken(.environment($0)) }
         }
-        guard let node = map["basicAuth"] else { return MetricsAuth.none }
+        if let node = map["basicAuth"] {
+            auth = decodeBasicAuth(node)
+        }
+        return present.count > 1 ? nil : auth
+    }
+
+    private func decodeBasicAuth(_ node: YAMLNode) -> MetricsAuth? {
         guard let basic = reader.mapping(node, what: "basicAuth", keys: Self.basicAuthKeys,
                                          refusing: ["password": Self.inlinePassword]) else { return nil }
         let username = basic.required("username").flatMap { reader.string($0, what: "username") }
@@ -145,7 +152,8 @@ struct AccountsDecoder {
         return name
     }
 
-    /// An http or https URL without credentials in it. The URL is not echoed when it holds some.
+    /// An http or https URL without credentials in it. No message echoes the URL: its query may
+    /// hold a token.
     private func decodeURL(_ node: YAMLNode) -> String? {
         guard let url = reader.string(node, what: "url") else { return nil }
         let scheme = url.prefix { $0 != ":" }
@@ -157,12 +165,12 @@ struct AccountsDecoder {
             return nil
         }
         guard hasScheme, scheme == "http" || scheme == "https" else {
-            reader.log.error("url must start with http:// or https://, e.g. http://127.0.0.1:9090; got \"\(url)\"", at: node.mark)
+            reader.log.error("url must start with http:// or https://, e.g. http://127.0.0.1:9090", at: node.mark)
             return nil
         }
         let host = authority.hasPrefix("[") ? authority.prefix { $0 != "]" } : authority.prefix { $0 != ":" }
         guard !host.isEmpty, !authority.contains(" ") else {
-            reader.log.error("url \"\(url)\" has no valid host", at: node.mark)
+            reader.log.error("url has no valid host; expected http://HOST[:PORT][/PATH], e.g. http://127.0.0.1:9090", at: node.mark)
             return nil
         }
         return url

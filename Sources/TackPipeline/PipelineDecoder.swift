@@ -83,7 +83,9 @@ final class PipelineDecoder {
 
     private func decodeStage(_ node: YAMLNode, index: Int) -> Stage? {
         guard let typeNode = Self.typeNode(of: node) else {
-            if node.mapping != nil {
+            if let typo = node.mapping?.first(where: { Suggestion.closest(to: $0.key.scalar?.value ?? "", in: ["type"]) != nil }) {
+                log.error("unknown key \"\(typo.key.scalar!.value)\" in a stage; did you mean \"type\"?", at: typo.key.mark)
+            } else if node.mapping != nil {
                 log.error("missing required key \"type\" in a stage; types: \(Self.stageTypes.joined(separator: ", "))", at: node.mark)
             } else {
                 log.error("a stage must be a mapping with a type; got \(reader.describe(node))", at: node.mark)
@@ -117,16 +119,18 @@ final class PipelineDecoder {
 
     private func checkStageSet(_ stages: [Stage], items: [YAMLNode], stagesNode: YAMLNode) {
         let types = items.compactMap(Self.type(of:))
-        if !types.contains("deploy") {
+        // A stage without a known type is reported already, and may be the stage found missing below.
+        let allTyped = items.allSatisfy { Self.stageTypes.contains(Self.type(of: $0) ?? "") }
+        if !types.contains("deploy") && allTyped {
             log.error("the pipeline has no deploy stage; add one with type: deploy and its clusters", at: stagesNode.mark)
         }
         let rollbackItem = items.first { Self.type(of: $0) == "rollback" }
         let hasConditions = stages.contains { if case .rollback(let r) = $0.kind { !r.conditions.isEmpty } else { false } }
-        if let rollbackItem, !types.contains("monitor") {
+        if let rollbackItem, !types.contains("monitor") && allTyped {
             log.error("a rollback stage needs a monitor stage to measure its conditions; add one with type: monitor and a metricsAccount",
                       at: rollbackItem.mark)
         }
-        if !hasConditions && rollbackItem == nil {
+        if !hasConditions && rollbackItem == nil && allTyped {
             for mark in analysisStepsWithoutConditions {
                 log.error("this analysis step has no conditions and there is no rollback stage to take them from; add conditions: [...]",
                           at: mark)

@@ -23,14 +23,16 @@ enum Corpus {
             .map { String($0.dropFirst("# expect: ".count)) }
     }
 
-    /// What the validator reports for one fixture, in the `# expect:` form.
+    /// What the validator reports for one fixture, in the `# expect:` form, with paths inside the
+    /// fixture folder written relative to it so the corpus passes in any checkout.
     static func findings(_ path: String) -> (valid: Bool, lines: [String]) {
         var validator = Validator(explicitAccounts: accounts, environment: [:])
         let report = validator.validate(paths: [path])
         let lines = report.files.flatMap { file in
             file.diagnostics.map { d in
                 let place = d.line > 0 ? "\(d.line):\(d.column)" : "FILE"
-                return "\(place): \(d.severity.rawValue): \(d.message)"
+                let message = d.message.replacingOccurrences(of: root.path + "/", with: "")
+                return "\(place): \(d.severity.rawValue): \(message)"
             }
         }
         return (report.valid, lines)
