@@ -173,7 +173,11 @@ extension PipelineDecoder {
         var options = BlueGreenOptions()
         var valid = true
         if let node = map["previewReplicas"] {
-            options.previewReplicas = reader.integer(node, what: "previewReplicas", in: 1...(targetSize ?? Int.max))
+            options.previewReplicas = reader.integer(node, what: "previewReplicas", in: 1...Int.max)
+            if let preview = options.previewReplicas, let targetSize, preview > targetSize {
+                log.error("previewReplicas must be at most targetSize (\(targetSize)); got \(preview)", at: node.mark)
+                options.previewReplicas = nil
+            }
             valid = valid && options.previewReplicas != nil
         }
         if let node = map["autoPromote"] {
