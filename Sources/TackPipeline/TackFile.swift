@@ -57,7 +57,9 @@ public struct TackFile: Sendable {
         } catch {
             return TackFile(path: path, problem: error.message, at: error.mark)
         }
-        let problems = document.problems.map { Diagnostic(.error, $0.message, at: $0.mark) }
+        let parseLog = DiagnosticLog()
+        document.problems.forEach { parseLog.error($0.message, at: $0.mark) }
+        let problems = parseLog.diagnostics
         guard let root = document.root, root.scalar?.isNull != true else {
             return TackFile(path: path, problem: "the file is empty; expected a pipeline or an accounts file", at: .start)
         }
@@ -87,7 +89,7 @@ public struct TackFile: Sendable {
         guard kind == .accounts, let root else {
             return (nil, diagnostics + (kind == .pipeline ? [Diagnostic(.error, "this is a pipeline, not an accounts file", at: .start)] : []))
         }
-        let log = DiagnosticLog()
+        let log = seededLog()
         let accounts = AccountsDecoder(reader: YAMLReader(log: log)).decode(root)
         return finish(accounts, log)
     }
@@ -98,13 +100,20 @@ public struct TackFile: Sendable {
         guard kind == .pipeline, let root else {
             return (nil, diagnostics + (kind == .accounts ? [Diagnostic(.error, "this is an accounts file, not a pipeline", at: .start)] : []))
         }
-        let log = DiagnosticLog()
+        let log = seededLog()
         let decoder = PipelineDecoder(reader: YAMLReader(log: log), accounts: accounts, accountsPath: accountsPath)
         return finish(decoder.decode(root), log)
     }
 
+    /// A log holding the parse problems already, so the error limit counts them too.
+    private func seededLog() -> DiagnosticLog {
+        let log = DiagnosticLog()
+        diagnostics.forEach(log.append)
+        return log
+    }
+
     private func finish<Value>(_ value: Value?, _ log: DiagnosticLog) -> (Value?, [Diagnostic]) {
-        let all = (diagnostics + log.diagnostics).enumerated()
+        let all = log.diagnostics.enumerated()
             .sorted { ($0.element.mark, $0.offset) < ($1.element.mark, $1.offset) }
             .map(\.element)
         let hasErrors = all.contains { $0.severity == .error }

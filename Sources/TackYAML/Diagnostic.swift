@@ -33,29 +33,44 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     }
 }
 
-/// Collects the diagnostics of one file, so every problem is reported in one run.
+/// Collects the diagnostics of one file, so every problem is reported in one run, up to
+/// `maxErrors`: past that, one last error says so and the rest are dropped, as compilers do.
 public final class DiagnosticLog {
     /// Everything reported so far, in the order found.
     public private(set) var diagnostics: [Diagnostic] = []
     /// What was reported, so a node reached twice (through an alias) is reported once.
     private var seen: Set<Diagnostic> = []
+    private var errorCount = 0
+    /// The most errors reported for one file.
+    public let maxErrors: Int
 
     /// An empty log.
-    public init() {}
+    public init(maxErrors: Int = 200) {
+        self.maxErrors = maxErrors
+    }
+
+    /// Whether the error limit was reached, so callers can skip work whose findings would be dropped.
+    public var isFull: Bool { errorCount >= maxErrors }
 
     /// Records an error.
     public func error(_ message: String, at mark: Mark) {
-        record(Diagnostic(.error, message, at: mark))
+        append(Diagnostic(.error, message, at: mark))
     }
 
     /// Records a warning.
     public func warning(_ message: String, at mark: Mark) {
-        record(Diagnostic(.warning, message, at: mark))
+        append(Diagnostic(.warning, message, at: mark))
     }
 
-    private func record(_ diagnostic: Diagnostic) {
-        guard seen.insert(diagnostic).inserted else { return }
+    /// Records a finding made elsewhere (by the parser, say), under the same limit.
+    public func append(_ diagnostic: Diagnostic) {
+        guard !isFull, seen.insert(diagnostic).inserted else { return }
         diagnostics.append(diagnostic)
+        guard diagnostic.severity == .error else { return }
+        errorCount += 1
+        if isFull {
+            diagnostics.append(Diagnostic(.error, "too many errors; stopped after \(maxErrors)", at: diagnostic.mark))
+        }
     }
 
     /// Whether any error was recorded.

@@ -3,9 +3,21 @@ import CYAML
 /// Builds the node tree from libyaml events with an explicit stack, so depth is bounded by
 /// `YAMLLimits.maxDepth` rather than by the call stack.
 struct TreeBuilder {
-    private enum Frame {
-        case sequence(items: [YAMLNode], mark: Mark, anchor: String?)
-        case mapping(pairs: [YAMLPair], key: YAMLNode?, mark: Mark, anchor: String?)
+    /// An open sequence or mapping. A class, so children are appended in place: an enum payload
+    /// taken out and put back would copy its array on every append (quadratic in its size).
+    private final class Frame {
+        let isMapping: Bool
+        let mark: Mark
+        let anchor: String?
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        var pendingKey: YAMLNode?
+
+        init(isMapping: Bool, mark: Mark, anchor: String?) {
+            self.isMapping = isMapping
+            self.mark = mark
+            self.anchor = anchor
+        }
     }
 
     let limits: YAMLLimits
@@ -45,9 +57,9 @@ struct TreeBuilder {
             node.endMark = Mark(libyaml: event.end_mark)
             try add(node, anchor: nil, count: node.weight)
         case YAML_SEQUENCE_START_EVENT:
-            try push(.sequence(items: [], mark: mark, anchor: string(event.data.sequence_start.anchor)), at: mark)
+            try push(Frame(isMapping: false, mark: mark, anchor: string(event.data.sequence_start.anchor)))
         case YAML_MAPPING_START_EVENT:
-            try push(.mapping(pairs: [], key: nil, mark: mark, anchor: string(event.data.mapping_start.anchor)), at: mark)
+            try push(Frame(isMapping: true, mark: mark, anchor: string(event.data.mapping_start.anchor)))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             try pop(endMark: Mark(libyaml: event.end_mark))
         default:
@@ -55,46 +67,45 @@ struct TreeBuilder {
         }
     }
 
-    private mutating func push(_ frame: Frame, at mark: Mark) throws(YAMLProblem) {
+    private mutating func push(_ frame: Frame) throws(YAMLProblem) {
         guard stack.count < limits.maxDepth else {
-            throw YAMLProblem("nesting is deeper than \(limits.maxDepth) levels", at: mark)
+            throw YAMLProblem("nesting is deeper than \(limits.maxDepth) levels", at: frame.mark)
         }
-        try count(1, at: mark)
+        try count(1, at: frame.mark)
         stack.append(frame)
     }
 
     private mutating func pop(endMark: Mark) throws(YAMLProblem) {
         guard let frame = stack.popLast() else { return }
-        switch frame {
-        case .sequence(let items, let mark, let anchor):
-            try add(YAMLNode(.sequence(items), mark: mark, endMark: endMark), anchor: anchor, count: 0)
-        case .mapping(let pairs, _, let mark, let anchor):
-            reportDuplicateKeys(pairs)
-            try add(YAMLNode(.mapping(pairs), mark: mark, endMark: endMark), anchor: anchor, count: 0)
+        let content: YAMLNode.Content
+        if frame.isMapping {
+            reportDuplicateKeys(frame.pairs)
+            content = .mapping(frame.pairs)
+        } else {
+            content = .sequence(frame.items)
         }
+        try add(YAMLNode(content, mark: frame.mark, endMark: endMark), anchor: frame.anchor, count: 0)
     }
 
     private mutating func add(_ node: YAMLNode, anchor: String?, count added: Int) throws(YAMLProblem) {
         try count(added, at: node.mark)
         if let anchor { anchors[anchor] = node }
-        guard let top = stack.popLast() else {
+        guard let top = stack.last else {
             root = node
             return
         }
-        switch top {
-        case .sequence(var items, let mark, let anchor):
-            items.append(node)
-            stack.append(.sequence(items: items, mark: mark, anchor: anchor))
-        case .mapping(var pairs, let key, let mark, let anchor):
-            if let key {
-                pairs.append(YAMLPair(key: key, value: node))
-                stack.append(.mapping(pairs: pairs, key: nil, mark: mark, anchor: anchor))
-            } else {
-                if node.scalar == nil {
-                    problems.append(YAMLProblem("a mapping key must be a plain string, not a list or a mapping", at: node.mark))
-                }
-                stack.append(.mapping(pairs: pairs, key: node, mark: mark, anchor: anchor))
+        guard top.isMapping else {
+            top.items.append(node)
+            return
+        }
+        if let key = top.pendingKey {
+            top.pairs.append(YAMLPair(key: key, value: node))
+            top.pendingKey = nil
+        } else {
+            if node.scalar == nil {
+                problems.append(YAMLProblem("a mapping key must be a plain string, not a list or a mapping", at: node.mark))
             }
+            top.pendingKey = node
         }
     }
 

@@ -19,7 +19,7 @@ public struct YAMLReader {
         }
         // Keys a misspelling or a merge key may stand for, so they are not reported missing as well.
         var covered: Set<String> = []
-        for pair in pairs {
+        for pair in pairs where !log.isFull {
             guard let key = pair.key.scalar?.value, !keys.contains(key) else { continue }
             log.error(refusing[key] ?? unknownKeyMessage(key, what: what, keys: keys), at: pair.key.mark)
             if key == "<<" {
