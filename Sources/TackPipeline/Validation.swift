@@ -37,7 +37,8 @@ public struct Validator {
     /// The process environment (for `TACK_ACCOUNTS`).
     public var environment: [String: String]
 
-    private var accountsCache: [String: (AccountsFile?, [Diagnostic])] = [:]
+    /// Decoded accounts files by path, so each is read once however many pipelines use it.
+    private var accountsCache: [String: (file: TackFile, accounts: AccountsFile?, diagnostics: [Diagnostic])] = [:]
 
     /// A validator.
     public init(explicitAccounts: String?, environment: [String: String]) {
@@ -47,77 +48,75 @@ public struct Validator {
 
     /// Validates every file; every problem of every file is in the report.
     public mutating func validate(paths: [String]) -> ValidationReport {
-        var files = paths.map { report(for: TackFile.load(path: $0)) }
-        // An invalid accounts file found by the lookup rule shows its own problems too.
-        let implicit = Set(files.compactMap(\.accountsFile)).subtracting(paths).sorted()
-        for path in implicit {
-            guard let (accounts, diagnostics) = accountsCache[path], accounts == nil else { continue }
-            files.append(FileReport(file: path, kind: .accounts, valid: false, diagnostics: diagnostics))
+        var files: [FileReport] = []
+        var invalidAccounts: [FileReport] = []
+        for path in paths {
+            let file = TackFile.load(path: path)
+            switch file.kind {
+            case .pipeline:
+                let checked = check(pipeline: file)
+                files.append(checked.report)
+                invalidAccounts += checked.accountsReport.map { [$0] } ?? []
+            case .accounts:
+                let (accounts, diagnostics) = decodedAccounts(file)
+                files.append(FileReport(file: path, kind: .accounts, valid: accounts != nil, diagnostics: diagnostics))
+            case nil:
+                files.append(FileReport(file: path, kind: nil, valid: false, diagnostics: file.diagnostics))
+            }
+        }
+        // An invalid accounts file found by the lookup rule shows its own problems too, once.
+        for report in invalidAccounts where !files.contains(where: { $0.file == report.file }) {
+            files.append(report)
         }
         return ValidationReport(valid: files.allSatisfy(\.valid), files: files)
     }
 
-    /// Loads and decodes one pipeline with its accounts file, for commands that use the result.
+    /// Loads and checks one pipeline with its accounts file, for commands that use the result.
     public mutating func load(pipeline path: String) -> (pipeline: Pipeline?, accounts: AccountsFile?, reports: [FileReport]) {
         let file = TackFile.load(path: path)
         guard file.kind == .pipeline else {
-            var report = report(for: file)
+            var diagnostics = file.diagnostics
             if file.kind == .accounts {
-                report.valid = false
-                report.diagnostics.append(Diagnostic(.error, "this is an accounts file; give a pipeline file", at: Mark(line: 0, column: 0)))
+                diagnostics.append(Diagnostic(.error, "this is an accounts file; give a pipeline file", at: Mark(line: 0, column: 0)))
             }
-            return (nil, nil, [report])
+            return (nil, nil, [FileReport(file: path, kind: file.kind, valid: false, diagnostics: diagnostics)])
         }
-        let (accountsPath, accounts, accountsReport) = accountsFor(path)
-        let (pipeline, diagnostics) = decode(file, accountsPath: accountsPath, accounts: accounts)
-        let report = FileReport(file: path, kind: .pipeline, valid: pipeline != nil, application: pipeline?.application,
-                                accountsFile: accountsPath, diagnostics: diagnostics)
-        return (pipeline, accounts, [report] + (accountsReport.map { [$0] } ?? []))
+        let checked = check(pipeline: file)
+        return (checked.pipeline, checked.accounts, [checked.report] + (checked.accountsReport.map { [$0] } ?? []))
     }
 
-    private mutating func report(for file: TackFile) -> FileReport {
-        switch file.kind {
-        case .accounts:
-            let (accounts, diagnostics) = decodedAccounts(file)
-            return FileReport(file: file.path, kind: .accounts, valid: accounts != nil, diagnostics: diagnostics)
-        case .pipeline:
-            let (accountsPath, accounts, accountsReport) = accountsFor(file.path)
-            var (pipeline, diagnostics) = decode(file, accountsPath: accountsPath, accounts: accounts)
-            if let accountsReport, !accountsReport.valid {
-                diagnostics.append(Diagnostic(.error, "the accounts file \(accountsReport.file) is invalid, so account references were not checked",
-                                              at: Mark(line: 0, column: 0)))
-                pipeline = nil
+    /// A pipeline checked against its accounts file; `accountsReport` is set when that file is invalid.
+    private mutating func check(pipeline file: TackFile)
+        -> (pipeline: Pipeline?, accounts: AccountsFile?, report: FileReport, accountsReport: FileReport?) {
+        let noPlace = Mark(line: 0, column: 0)
+        let accountsPath = AccountsLocation.resolve(explicit: explicitAccounts, environment: environment, pipelinePath: file.path)
+        var accounts: AccountsFile?
+        var accountsReport: FileReport?
+        if let accountsPath {
+            let accountsFile = accountsCache[accountsPath]?.file ?? TackFile.load(path: accountsPath)
+            let (decoded, diagnostics) = decodedAccounts(accountsFile)
+            accounts = decoded
+            if decoded == nil {
+                accountsReport = FileReport(file: accountsPath, kind: accountsFile.kind, valid: false, diagnostics: diagnostics)
             }
-            return FileReport(file: file.path, kind: .pipeline, valid: pipeline != nil, application: pipeline?.application,
-                              accountsFile: accountsPath, diagnostics: diagnostics)
-        case nil:
-            return FileReport(file: file.path, kind: nil, valid: false, diagnostics: file.diagnostics)
         }
-    }
-
-    private func decode(_ file: TackFile, accountsPath: String?, accounts: AccountsFile?) -> (Pipeline?, [Diagnostic]) {
         var (pipeline, diagnostics) = file.decodePipeline(accounts: accounts, accountsPath: accountsPath ?? "")
         if accountsPath == nil {
-            diagnostics.append(Diagnostic(.error, AccountsLocation.notFoundMessage, at: Mark(line: 0, column: 0)))
-            pipeline = nil
+            diagnostics.append(Diagnostic(.error, AccountsLocation.notFoundMessage, at: noPlace))
+        } else if let accountsReport {
+            diagnostics.append(Diagnostic(.error, "the accounts file \(accountsReport.file) is invalid, so account references were not checked",
+                                          at: noPlace))
         }
-        return (pipeline, diagnostics)
-    }
-
-    /// The accounts file for a pipeline: its path, the decoded file, and a report when it is invalid.
-    private mutating func accountsFor(_ pipelinePath: String) -> (String?, AccountsFile?, FileReport?) {
-        guard let path = AccountsLocation.resolve(explicit: explicitAccounts, environment: environment, pipelinePath: pipelinePath)
-        else { return (nil, nil, nil) }
-        let file = TackFile.load(path: path)
-        let (accounts, diagnostics) = decodedAccounts(file)
-        let report = accounts == nil ? FileReport(file: path, kind: file.kind, valid: false, diagnostics: diagnostics) : nil
-        return (path, accounts, report)
+        if accounts == nil { pipeline = nil }
+        let report = FileReport(file: file.path, kind: .pipeline, valid: pipeline != nil, application: pipeline?.application,
+                                accountsFile: accountsPath, diagnostics: diagnostics)
+        return (pipeline, accounts, report, accountsReport)
     }
 
     private mutating func decodedAccounts(_ file: TackFile) -> (AccountsFile?, [Diagnostic]) {
-        if let cached = accountsCache[file.path] { return cached }
-        let decoded = file.decodeAccounts()
-        accountsCache[file.path] = decoded
-        return decoded
+        if let cached = accountsCache[file.path] { return (cached.accounts, cached.diagnostics) }
+        let (accounts, diagnostics) = file.decodeAccounts()
+        accountsCache[file.path] = (file, accounts, diagnostics)
+        return (accounts, diagnostics)
     }
 }

@@ -105,6 +105,23 @@ struct TackCommandTests {
         #expect(missing.stderr.contains("\(file.path): error: no accounts file found: pass --accounts FILE, set TACK_ACCOUNTS"))
     }
 
+    @Test("an invalid accounts file found beside the pipeline shows its own problems, and the pipeline fails")
+    func invalidImplicitAccounts() throws {
+        let accounts = try temporaryFile("accounts:\n  - {name: aws-eu-central-1, kind: locl}\n", name: "tack.yaml")
+        let directory = accounts.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pipeline = directory.appendingPathComponent("pipeline.yaml")
+        try FileManager.default.copyItem(at: TackRun.repository.appendingPathComponent("pipelines/lora-training-platform.yaml"), to: pipeline)
+        let run = try TackRun(["validate", "pipeline.yaml"], directory: directory)
+        #expect(run.status == 1)
+        #expect(run.stderr == """
+            pipeline.yaml: error: the accounts file tack.yaml is invalid, so account references were not checked
+            tack.yaml:2:36: error: kind must be one of local, kubernetes; got "locl" (did you mean "local"?)
+            2 errors in 2 files
+
+            """)
+    }
+
     @Test("an inline secret is refused without the secret appearing anywhere in the output")
     func secretsStayOut() throws {
         let secret = "s3cr3t-token-7f2a9c"
