@@ -17,6 +17,9 @@ Writes, deterministically (a fixed seed):
                            (1.1 million nodes) pass the size limit but not the node limit
   million-keys.yaml        one flow mapping of 1,000,000 distinct keys in under 4 MiB
                            (ASCII and non-ASCII letters, so they fit)
+  unknown-keys-3.9mb.yaml  (extra) a pipeline of about 3.9 MB written as one flow mapping with
+                           143,000 unknown top-level keys, under the node limit: an error flood
+                           that the 200-error cap of the diagnostics log must cut short
 
 and prints one line per file: NAME<TAB>BYTES.
 """
@@ -282,6 +285,8 @@ def short_keys():
 def million_keys():
     keys = []
     for key in short_keys():
+        if key in ("<<", "="):  # YAML 1.1's merge and value keys: other parsers treat them specially
+            continue
         keys.append(key)
         if len(keys) == 1_000_000:
             break
@@ -306,6 +311,21 @@ def flow_mapping(target):
         parts.append(part)
         size += len(part) + 1
     return "{" + ",".join(parts) + "}\n"
+
+
+def unknown_keys(target):
+    """A pipeline of about `target` bytes, one flow mapping whose ~143,000 unknown top-level keys
+    stay under the node limit: every key is an error, so it floods the diagnostics."""
+    parts, size = ["application: error-flood", "pipeline: {stages: []}"], 60
+    n = 0
+    while True:
+        part = f"unknown_key_{n:06d}: {n}"
+        if size + len(part) + 2 > target:
+            break
+        parts.append(part)
+        size += len(part) + 2
+        n += 1
+    return "{" + ", ".join(parts) + "}\n"
 
 
 def write(outdir, name, text):
@@ -339,10 +359,12 @@ def main():
     write(outdir, "deep-flow.yaml", "[" * 100_000 + "]" * 100_000 + "\n")
     write(outdir, "deep-block.yaml", "- " * 100_000 + "x\n")
     write(outdir, "huge-50mb.yaml", huge(50 << 20))
-    size = write(outdir, "flow-mapping-3.9mb.yaml", flow_mapping(3_900_000))
+    write(outdir, "flow-mapping-3.9mb.yaml", flow_mapping(3_900_000))
     size = write(outdir, "million-keys.yaml", million_keys())
     if size > MAX_BYTES:
         sys.exit(f"million-keys.yaml is {size} bytes, over the {MAX_BYTES}-byte limit")
+    write(outdir, "unknown-keys-3.9mb.yaml", unknown_keys(3_900_000))
+
 
 
 if __name__ == "__main__":

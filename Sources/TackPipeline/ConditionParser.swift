@@ -1,3 +1,4 @@
+import TackCore
 import TackYAML
 
 /// Parses conditions by the grammar in Docs/pipeline-reference.md:
@@ -55,7 +56,7 @@ struct ConditionParser {
         guard scanner.isAtEnd else {
             throw Problem(offset: scanner.offset, message: "unexpected \"\(scanner.rest)\" after the limit")
         }
-        return Condition(metric: metric, op: op, limit: limit, text: text.trimmingCharacters(in: " "))
+        return Condition(metric: metric, op: op, limit: limit, text: text.trimming(" "))
     }
 
     private func resolve(_ name: String, at offset: Int) throws(Problem) -> (Metric, MetricUnit) {

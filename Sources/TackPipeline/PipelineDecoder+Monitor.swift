@@ -90,28 +90,16 @@ extension PipelineDecoder {
     /// The query when its `{{...}}` placeholders are all known.
     private func decodeQuery(_ node: YAMLNode) -> String? {
         guard let query = reader.string(node, what: "query") else { return nil }
-        let characters = Array(query)
-        var index = 0
+        let (placeholders, unclosedAt) = PromQL.placeholders(in: query)
         var valid = true
-        while index + 1 < characters.count {
-            guard characters[index] == "{", characters[index + 1] == "{" else {
-                index += 1
-                continue
-            }
-            let start = index
-            guard let close = (index + 2..<max(index + 2, characters.count - 1)).first(where: {
-                characters[$0] == "}" && characters[$0 + 1] == "}"
-            }) else {
-                log.error("\"{{\" is not closed by \"}}\" in the query", at: node.mark(atOffset: start))
-                return nil
-            }
-            let name = String(characters[(start + 2)..<close]).trimmingCharacters(in: " ")
-            if !PromQL.placeholders.contains(name) {
-                log.error("unknown placeholder {{\(name)}}; allowed: \(PromQL.placeholders.map { "{{\($0)}}" }.joined(separator: ", "))",
-                          at: node.mark(atOffset: start))
-                valid = false
-            }
-            index = close + 2
+        for placeholder in placeholders where !PromQL.placeholderNames.contains(placeholder.name) {
+            log.error("unknown placeholder {{\(placeholder.name)}}; allowed: \(PromQL.placeholderNames.map { "{{\($0)}}" }.joined(separator: ", "))",
+                      at: node.mark(atOffset: placeholder.range.lowerBound))
+            valid = false
+        }
+        if let unclosedAt {
+            log.error("\"{{\" is not closed by \"}}\" in the query", at: node.mark(atOffset: unclosedAt))
+            valid = false
         }
         return valid ? query : nil
     }
@@ -151,11 +139,5 @@ extension PipelineDecoder {
             monitor.scopes = scopes
             return Stage(name: stage.name, kind: .monitor(monitor))
         }
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
     }
 }
