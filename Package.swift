@@ -35,5 +35,6 @@ let package = Package(
         .testTarget(name: "TackYAMLTests", dependencies: ["TackYAML"], swiftSettings: strict),
         .testTarget(name: "TackPipelineTests", dependencies: ["TackPipeline"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "TackCLITests", dependencies: ["tack"], swiftSettings: strict),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "COpenBLAS", "CYAML"], swiftSettings: strict),
     ]
 )

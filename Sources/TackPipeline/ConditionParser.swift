@@ -9,7 +9,8 @@ import TackYAML
 ///     number    = digits [ "." digits ]
 ///     unit      = "%" | "ms" | "s"
 ///
-/// Spaces are allowed between the parts. Problems carry the character offset they point at.
+/// Spaces are allowed between the parts. Problems carry the offset they point at, in code points
+/// (as libyaml counts columns). The grammar is ASCII, so the scanner works on UTF-8 bytes.
 struct ConditionParser {
     /// A problem with its offset in the condition text.
     struct Problem: Error, Equatable {
@@ -21,19 +22,29 @@ struct ConditionParser {
     var customMetrics: [String: MetricUnit]
 
     func parse(_ text: String) throws(Problem) -> Condition {
+        do {
+            return try parseBytes(text)
+        } catch {
+            // Byte offsets to code points: count the bytes that start a code point.
+            let offset = text.utf8.prefix(error.offset).count { $0 & 0xC0 != 0x80 }
+            throw Problem(offset: offset, message: error.message)
+        }
+    }
+
+    private func parseBytes(_ text: String) throws(Problem) -> Condition {
         var scanner = Scanner(text)
         scanner.skipSpaces()
         guard !scanner.isAtEnd else {
             throw Problem(offset: 0, message: "the condition is empty; expected METRIC OP LIMIT, e.g. errorRate > 5%")
         }
         let metricStart = scanner.offset
-        let name = scanner.take { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
+        let name = scanner.take { $0.isASCIILetter || $0.isASCIIDigit || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
         let (metric, unit) = try resolve(name, at: metricStart)
         scanner.skipSpaces()
         let op = try parseOperator(&scanner, after: name)
         scanner.skipSpaces()
         let numberStart = scanner.offset
-        let digits = scanner.take { $0.isASCII && ($0.isNumber || $0 == ".") }
+        let digits = scanner.take { $0.isASCIIDigit || $0 == UInt8(ascii: ".") }
         guard !digits.isEmpty else {
             let found = scanner.isAtEnd ? "the end" : "\"\(scanner.rest)\""
             throw Problem(offset: numberStart, message: "expected a number after \"\(op.rawValue)\"; found \(found)")
@@ -44,7 +55,7 @@ struct ConditionParser {
         let afterNumber = scanner
         scanner.skipSpaces()
         let unitStart = scanner.offset
-        var unitText = scanner.take { $0 == "%" || $0.isLetter }
+        var unitText = scanner.take { $0 == UInt8(ascii: "%") || $0.isASCIILetter }
         if unitStart > afterNumber.offset, !Self.units.contains(unitText) {
             // A word after a space is trailing text rather than a unit (errorRate > 5 for 2m).
             scanner = afterNumber
@@ -60,19 +71,20 @@ struct ConditionParser {
     }
 
     private func resolve(_ name: String, at offset: Int) throws(Problem) -> (Metric, MetricUnit) {
-        let parts = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        let base = parts[0]
-        guard !base.isEmpty, base.first!.isLetter else {
+        let dot = name.firstIndex(of: ".")
+        let base = dot.map { String(name[..<$0]) } ?? name
+        guard let first = base.first, first.isLetter else {
             throw Problem(offset: offset, message: "a condition starts with a metric name, e.g. errorRate > 5%")
         }
-        if parts.count == 2 {
+        if let dot {
+            let quantileText = String(name[name.index(after: dot)...])
             guard base == "latency" else {
                 throw Problem(offset: offset + base.count, message: "\(base) has no quantiles; only latency does (latency.p99)")
             }
-            guard let quantile = LatencyQuantile(rawValue: parts[1]) else {
+            guard let quantile = LatencyQuantile(rawValue: quantileText) else {
                 let allowed = LatencyQuantile.allCases.map(\.rawValue).joined(separator: ", ")
                 throw Problem(offset: offset + base.count + 1,
-                              message: "unknown latency quantile \"\(parts[1])\"; allowed: \(allowed)")
+                              message: "unknown latency quantile \"\(quantileText)\"; allowed: \(allowed)")
             }
             return (.latency(quantile), .seconds)
         }
@@ -94,7 +106,7 @@ struct ConditionParser {
 
     private func parseOperator(_ scanner: inout Scanner, after name: String) throws(Problem) -> Condition.Operator {
         let start = scanner.offset
-        let text = scanner.take { "<>=!".contains($0) }
+        let text = scanner.take { Self.operatorBytes.contains($0) }
         if let op = Condition.Operator(rawValue: text) { return op }
         if text.isEmpty {
             let found = scanner.isAtEnd ? "the end" : "\"\(scanner.rest)\""
@@ -122,6 +134,7 @@ struct ConditionParser {
     }
 
     private static let units = ["%", "ms", "s"]
+    private static let operatorBytes = Array("<>=!".utf8)
 
     private static func unitMismatch(_ metric: Metric, _ unit: MetricUnit) -> String {
         switch unit {
@@ -136,25 +149,30 @@ struct ConditionParser {
     }
 }
 
-/// A character cursor over one condition's text.
+/// A cursor over one condition's UTF-8 bytes.
 private struct Scanner {
-    private let characters: [Character]
+    private let bytes: [UInt8]
     private(set) var offset = 0
 
     init(_ text: String) {
-        characters = Array(text)
+        bytes = Array(text.utf8)
     }
 
-    var isAtEnd: Bool { offset >= characters.count }
-    var rest: String { String(characters[offset...]) }
+    var isAtEnd: Bool { offset >= bytes.count }
+    var rest: String { String(decoding: bytes[offset...], as: UTF8.self) }
 
     mutating func skipSpaces() {
-        while !isAtEnd, characters[offset] == " " { offset += 1 }
+        while !isAtEnd, bytes[offset] == UInt8(ascii: " ") { offset += 1 }
     }
 
-    mutating func take(while predicate: (Character) -> Bool) -> String {
+    mutating func take(while predicate: (UInt8) -> Bool) -> String {
         let start = offset
-        while !isAtEnd, predicate(characters[offset]) { offset += 1 }
-        return String(characters[start..<offset])
+        while !isAtEnd, predicate(bytes[offset]) { offset += 1 }
+        return String(decoding: bytes[start..<offset], as: UTF8.self)
     }
+}
+
+private extension UInt8 {
+    var isASCIILetter: Bool { (65...90).contains(self) || (97...122).contains(self) }
+    var isASCIIDigit: Bool { (48...57).contains(self) }
 }
