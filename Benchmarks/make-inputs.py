@@ -20,6 +20,8 @@ Writes, deterministically (a fixed seed):
   unknown-keys-3.9mb.yaml  (extra) a pipeline of about 3.9 MB written as one flow mapping with
                            143,000 unknown top-level keys, under the node limit: an error flood
                            that the 200-error cap of the diagnostics log must cut short
+  long-name.yaml           (extra) a pipeline deploying to an account whose name is 3,000,000
+                           characters long: suggestions and the echoed name must stay cheap
 
 and prints one line per file: NAME<TAB>BYTES.
 """
@@ -328,6 +330,22 @@ def unknown_keys(target):
     return "{" + ", ".join(parts) + "}\n"
 
 
+def long_name(length):
+    """A pipeline deploying to one account whose made-up name is `length` characters: the
+    "did you mean" search and the echoed name must both stay cheap."""
+    return (
+        "application: long-name\n"
+        "pipeline:\n"
+        "  stages:\n"
+        "    - type: deploy\n"
+        "      clusters:\n"
+        f"        - account: {'a' * length}\n"
+        "          container: shop:v1\n"
+        "          targetSize: 1\n"
+        "          strategy: canary\n"
+    )
+
+
 def write(outdir, name, text):
     path = os.path.join(outdir, name)
     data = text.encode("utf-8")
@@ -364,6 +382,7 @@ def main():
     if size > MAX_BYTES:
         sys.exit(f"million-keys.yaml is {size} bytes, over the {MAX_BYTES}-byte limit")
     write(outdir, "unknown-keys-3.9mb.yaml", unknown_keys(3_900_000))
+    write(outdir, "long-name.yaml", long_name(3_000_000))
 
 
 

@@ -190,6 +190,7 @@ hostile "50 MiB file" "$WORK/huge-50mb.yaml" "[0-9]+ bytes"
 hostile "3.9 MB flow mapping" "$WORK/flow-mapping-3.9mb.yaml" "more than [0-9,]+ nodes"
 hostile "1,000,000 keys" "$WORK/million-keys.yaml" "more than [0-9,]+ nodes"
 hostile "3.9 MB of unknown keys" "$WORK/unknown-keys-3.9mb.yaml" "too many errors"
+hostile "3 MB account name" "$WORK/long-name.yaml" "not in the accounts file"
 
 # --- table ---------------------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ struct AccountsDecoder {
     private func claim(_ name: String, at item: YAMLNode, in names: inout [String: Mark]) -> Bool {
         let mark = item.mapping?.first { $0.key.scalar?.value == "name" }?.value.mark ?? item.mark
         if let first = names[name] {
-            reader.log.error("account \"\(name)\" is defined twice (first at line \(first.line), column \(first.column))", at: mark)
+            reader.log.error("account \(name.quoted) is defined twice (first at line \(first.line), column \(first.column))", at: mark)
             return false
         }
         names[name] = mark

@@ -94,7 +94,7 @@ struct ConditionParser {
         default:
             if let unit = customMetrics[base] { return (.custom(base), unit) }
             let known = Metric.builtInNames + customMetrics.keys.sorted()
-            var message = "unknown metric \"\(base)\"; known metrics: \(known.joined(separator: ", "))"
+            var message = "unknown metric \(base.quoted); known metrics: \(known.listed())"
             if let suggestion = Suggestion.closest(to: base, in: known) {
                 message += " (did you mean \"\(suggestion)\"?)"
             } else if customMetrics.isEmpty {

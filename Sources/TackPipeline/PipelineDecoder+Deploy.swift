@@ -52,7 +52,7 @@ extension PipelineDecoder {
         }
         if let first = deployed[name] {
             let place = first.stage == stage ? "in this stage" : "by an earlier deploy stage"
-            log.error("account \"\(name)\" is already deployed \(place) (line \(first.mark.line), column \(first.mark.column))", at: node.mark)
+            log.error("account \(name.quoted) is already deployed \(place) (line \(first.mark.line), column \(first.mark.column))", at: node.mark)
             return nil
         }
         deployed[name] = (node.mark, stage)
@@ -68,8 +68,8 @@ extension PipelineDecoder {
 
     /// "X is not in the accounts file F; known: a, b (did you mean a?)".
     func missingReference(_ what: String, _ name: String, known: [String]) -> String {
-        var message = "\(what) \"\(name)\" is not in the accounts file \(accountsPath)"
-        message += known.isEmpty ? ", which defines none" : "; known: \(known.joined(separator: ", "))"
+        var message = "\(what) \(name.quoted) is not in the accounts file \(accountsPath)"
+        message += known.isEmpty ? ", which defines none" : "; known: \(known.listed())"
         if let suggestion = Suggestion.closest(to: name, in: known) {
             message += " (did you mean \"\(suggestion)\"?)"
         }
@@ -128,9 +128,9 @@ extension PipelineDecoder {
             log.error("a canary step has exactly one key (one of setWeight, pause, analysis); this one has \(keys); write each as its own list item",
                       at: pairs[1].key.mark)
         } else if let key = pairs[0].key.scalar?.value {
-            var message = "unknown canary step \"\(key)\"; a step is one of \(expected)"
+            var message = "unknown canary step \(key.quoted); a step is one of \(expected)"
             if let suggestion = Suggestion.closest(to: key, in: Self.stepKeys) {
-                message = "unknown canary step \"\(key)\"; did you mean \"\(suggestion)\"?"
+                message = "unknown canary step \(key.quoted); did you mean \"\(suggestion)\"?"
             }
             log.error(message, at: pairs[0].key.mark)
         }

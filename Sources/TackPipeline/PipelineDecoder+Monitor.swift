@@ -40,7 +40,7 @@ extension PipelineDecoder {
             guard let definition = decodeMetric(item) else { continue }
             let name = definition.metric.description
             if let first = seen[name] {
-                log.error("metric \"\(name)\" is listed twice (first at line \(first.line))", at: item.mark)
+                log.error("metric \(name.quoted) is listed twice (first at line \(first.line))", at: item.mark)
                 continue
             }
             seen[name] = item.mark
@@ -54,7 +54,7 @@ extension PipelineDecoder {
             guard let name = reader.string(node, what: "metric") else { return nil }
             guard let metric = Metric.builtIn(named: name) else {
                 let quantiles = LatencyQuantile.allCases.map { "latency.\($0.rawValue)" }.joined(separator: ", ")
-                log.error("\"\(name)\" is not a built-in metric (errorRate, latency, \(quantiles)); a custom metric is a mapping with name and query",
+                log.error("\(name.quoted) is not a built-in metric (errorRate, latency, \(quantiles)); a custom metric is a mapping with name and query",
                           at: node.mark)
                 return nil
             }
@@ -81,7 +81,7 @@ extension PipelineDecoder {
         let valid = name.first!.isASCII && name.first!.isLetter
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
         guard valid else {
-            log.error("metric name \"\(name)\" must start with a letter and hold only letters, digits and _", at: node.mark)
+            log.error("metric name \(name.quoted) must start with a letter and hold only letters, digits and _", at: node.mark)
             return nil
         }
         return name
@@ -113,7 +113,7 @@ extension PipelineDecoder {
         // the error that says why is reported already.
         for node in scopeNodes where !accountsUnresolved && !uniqueScopes.isEmpty {
             guard let scope = node.scalar?.value, !uniqueScopes.contains(scope) else { continue }
-            var message = "scope \"\(scope)\" matches no account this pipeline deploys to; deployed scopes: \(uniqueScopes.joined(separator: ", "))"
+            var message = "scope \(scope.quoted) matches no account this pipeline deploys to; deployed scopes: \(uniqueScopes.listed())"
             if let suggestion = Suggestion.closest(to: scope, in: uniqueScopes) {
                 message += " (did you mean \"\(suggestion)\"?)"
             }

@@ -24,7 +24,7 @@ extension PipelineDecoder {
             do {
                 conditions.append(try parser.parse(text))
             } catch {
-                log.error("condition \"\(text)\": \(error.message)", at: item.mark(atOffset: error.offset))
+                log.error("condition \(text.quoted): \(error.message)", at: item.mark(atOffset: error.offset))
             }
         }
         return conditions.count == items.count ? conditions : nil

@@ -14,7 +14,7 @@ extension YAMLReader {
             return nil
         }
         guard let duration = DurationText.parse(scalar.value) else {
-            log.error("\(what) must be \(example); got \"\(scalar.value)\"", at: node.mark)
+            log.error("\(what) must be \(example); got \(scalar.value.quoted)", at: node.mark)
             return nil
         }
         guard duration <= DurationText.maximum else {
@@ -34,7 +34,7 @@ extension YAMLReader {
         do {
             return try ImageRef(parsing: text)
         } catch {
-            log.error("invalid image reference \"\(text)\": \(error.message)", at: node.mark(atOffset: error.offset))
+            log.error("invalid image reference \(text.quoted): \(error.message)", at: node.mark(atOffset: error.offset))
             return nil
         }
     }
@@ -43,12 +43,12 @@ extension YAMLReader {
     func name(_ node: YAMLNode, what: String, maxLength: Int = 63) -> String? {
         guard let text = string(node, what: what) else { return nil }
         guard text.count <= maxLength else {
-            log.error("\(what) \"\(text)\" is \(text.count) characters long; at most \(maxLength) are allowed", at: node.mark)
+            log.error("\(what) \(text.quoted) is \(text.count) characters long; at most \(maxLength) are allowed", at: node.mark)
             return nil
         }
         let allowed = text.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
         guard allowed, text.first!.isLetter, text.last != "-" else {
-            log.error("\(what) \"\(text)\" must be lowercase letters, digits and '-', start with a letter, "
+            log.error("\(what) \(text.quoted) must be lowercase letters, digits and '-', start with a letter, "
                       + "not end with '-', and have at most \(maxLength) characters", at: node.mark)
             return nil
         }

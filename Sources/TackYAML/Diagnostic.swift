@@ -14,10 +14,16 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     /// What is wrong and what is allowed.
     public var message: String
 
+    /// The longest message kept whole; longer ones (a huge value echoed, a long list of names)
+    /// keep their start and end around an ellipsis.
+    public static let maxMessageLength = 480
+
     /// A finding at a mark.
     public init(_ severity: Severity, _ message: String, at mark: Mark) {
         self.severity = severity
-        self.message = message
+        self.message = message.count <= Self.maxMessageLength
+            ? message
+            : "\(message.prefix(Self.maxMessageLength - 120)) … \(message.suffix(100))"
         self.line = mark.line
         self.column = mark.column
     }

@@ -6,10 +6,11 @@ public enum Suggestion {
         if let sameLetters = candidates.first(where: { $0.lowercased() == lowered }) {
             return sameLetters
         }
-        let allowed = max(1, min(3, word.count / 3))
+        let length = word.count
+        let allowed = max(1, min(3, length / 3))
         // Lengths further apart than `allowed` cannot be within `allowed` edits; skipping them also
         // keeps a hostile megabyte-long word from costing a full distance computation each.
-        let scored = candidates.filter { abs($0.count - word.count) <= allowed }
+        let scored = candidates.filter { abs($0.count - length) <= allowed }
             .map { ($0, editDistance(lowered, $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= allowed else { return nil }
         return best.0

@@ -21,10 +21,15 @@ public struct YAMLReader {
         var covered: Set<String> = []
         for pair in pairs where !log.isFull {
             guard let key = pair.key.scalar?.value, !keys.contains(key) else { continue }
-            log.error(refusing[key] ?? unknownKeyMessage(key, what: what, keys: keys), at: pair.key.mark)
+            if let refusal = refusing[key] {
+                log.error(refusal, at: pair.key.mark)
+                continue
+            }
+            let suggestion = key == "<<" ? nil : Suggestion.closest(to: key, in: keys)
+            log.error(unknownKeyMessage(key, what: what, keys: keys, suggestion: suggestion), at: pair.key.mark)
             if key == "<<" {
                 covered.formUnion(keys)
-            } else if refusing[key] == nil, let suggestion = Suggestion.closest(to: key, in: keys) {
+            } else if let suggestion {
                 covered.insert(suggestion)
             }
         }
@@ -85,7 +90,7 @@ public struct YAMLReader {
     public func choice(_ node: YAMLNode, what: String, from choices: [String]) -> String? {
         guard let value = string(node, what: what) else { return nil }
         guard !choices.contains(value) else { return value }
-        var message = "\(what) must be one of \(choices.joined(separator: ", ")); got \"\(value)\""
+        var message = "\(what) must be one of \(choices.joined(separator: ", ")); got \(value.quoted)"
         if let suggestion = Suggestion.closest(to: value, in: choices) {
             message += " (did you mean \"\(suggestion)\"?)"
         }
@@ -100,19 +105,19 @@ public struct YAMLReader {
         case .mapping: return "a mapping"
         case .scalar(let scalar):
             if scalar.isNull { return "nothing (null)" }
-            if scalar.isPlain { return Self.looksTyped(scalar.value) ? scalar.value : "\"\(scalar.value)\"" }
-            return Self.looksTyped(scalar.value) ? "the string \"\(scalar.value)\"" : "\"\(scalar.value)\""
+            if scalar.isPlain { return Self.looksTyped(scalar.value) ? scalar.value : scalar.value.quoted }
+            return Self.looksTyped(scalar.value) ? "the string \(scalar.value.quoted)" : scalar.value.quoted
         }
     }
 
-    private func unknownKeyMessage(_ key: String, what: String, keys: [String]) -> String {
+    private func unknownKeyMessage(_ key: String, what: String, keys: [String], suggestion: String?) -> String {
         if key == "<<" {
             return "merge keys (<<) are not supported in \(what); write the keys out or alias the whole value"
         }
-        if let suggestion = Suggestion.closest(to: key, in: keys) {
-            return "unknown key \"\(key)\" in \(what); did you mean \"\(suggestion)\"?"
+        if let suggestion {
+            return "unknown key \(key.quoted) in \(what); did you mean \"\(suggestion)\"?"
         }
-        return "unknown key \"\(key)\" in \(what); allowed keys: \(keys.joined(separator: ", "))"
+        return "unknown key \(key.quoted) in \(what); allowed keys: \(keys.joined(separator: ", "))"
     }
 
     private static func looksTyped(_ text: String) -> Bool {

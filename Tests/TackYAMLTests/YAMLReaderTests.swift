@@ -92,3 +92,40 @@ struct SuggestionTests {
         #expect(Suggestion.closest(to: "replicas", in: ["targetSize", "strategy", "container", "account"]) == nil)
     }
 }
+
+@Suite("diagnostics")
+struct DiagnosticTests {
+    @Test("a huge value echoed in a message is elided in the middle, keeping both ends")
+    func longMessage() {
+        let value = String(repeating: "a", count: 100_000)
+        let diagnostic = Diagnostic(.error, "account \"\(value)\" is not in the accounts file tack.yaml", at: .start)
+        #expect(diagnostic.message.count == 360 + 3 + 100)
+        #expect(diagnostic.message.hasPrefix("account \"aaaa"))
+        #expect(diagnostic.message.hasSuffix("aaa\" is not in the accounts file tack.yaml"))
+        #expect(diagnostic.message.contains(" … "))
+    }
+
+    @Test("the log stops at its error limit with one last error that says so")
+    func errorLimit() {
+        let log = DiagnosticLog(maxErrors: 3)
+        for line in 1...10 { log.error("problem \(line)", at: Mark(line: line, column: 1)) }
+        #expect(log.diagnostics.map(\.message) == ["problem 1", "problem 2", "problem 3", "too many errors; stopped after 3"])
+        #expect(log.isFull)
+    }
+}
+
+@Suite("message text")
+struct MessageTextTests {
+    @Test("short values are quoted whole, long ones shortened in the middle with their length")
+    func quoted() {
+        #expect("canary".quoted == "\"canary\"")
+        let long = String(repeating: "x", count: 50) + String(repeating: "y", count: 50)
+        #expect(long.quoted == "\"\(String(repeating: "x", count: 40))…\(String(repeating: "y", count: 16))\" (100 characters)")
+    }
+
+    @Test("lists of names stop after a few and say how many more there are")
+    func listed() {
+        #expect(["a", "b"].listed() == "a, b")
+        #expect((1...10).map(String.init).listed(limit: 3) == "1, 2, 3 and 7 more")
+    }
+}
