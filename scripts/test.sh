@@ -15,7 +15,7 @@ grep -q 'error:' "$log" && exit 1
 
 echo "==> swift test"
 set +e
-swift test --skip-build --disable-xctest 2>&1 | tee "$log" | grep -Ev '^(◇|↳)|passed after' 
+swift test --skip-build --disable-xctest 2>&1 | tee "$log" | grep -Ev '^(◇|↳)|^✔ (Test|Suite) "' 
 status=${PIPESTATUS[0]}
 set -e
 
@@ -25,5 +25,5 @@ echo "==> tack validate pipelines/*.yaml"
 # The closing count, read off Swift Testing's own summary.
 total=$(grep -Eo 'Test run with [0-9]+ tests?' "$log" | grep -Eo '[0-9]+' | tail -1 || true)
 failed=$(grep -Ec '^✘ Test .* failed after' "$log" || true)
-echo "swift test: $(( ${total:-0} - failed )) passed, ${failed} failed"
+echo "tests: $(( ${total:-0} - failed )) passed, ${failed} failed"
 exit "$status"
