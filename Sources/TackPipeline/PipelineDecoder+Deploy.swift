@@ -27,9 +27,10 @@ extension PipelineDecoder {
         let image = map.required("container").flatMap { reader.image($0, what: "container") }
         let targetSize = map.required("targetSize").flatMap { reader.integer($0, what: "targetSize", in: 1...Int.max) }
         let strategyName = map.required("strategy").flatMap { reader.choice($0, what: "strategy", from: ["canary", "bluegreen"]) }
-        for (key, strategy) in [("canary", "canary"), ("bluegreen", "bluegreen")] where strategyName != nil && strategyName != strategy {
-            if let keyNode = map.keyNode(key) {
-                log.error("\(key) options apply only to strategy: \(strategy); this cluster uses strategy: \(strategyName!)", at: keyNode.mark)
+        // Each strategy's options sit under a key named after it.
+        for other in ["canary", "bluegreen"] where strategyName != nil && other != strategyName {
+            if let keyNode = map.keyNode(other) {
+                log.error("\(other) options apply only to strategy: \(other); this cluster uses strategy: \(strategyName!)", at: keyNode.mark)
             }
         }
         var strategy: Strategy?
