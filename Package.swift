@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "TackCore", swiftSettings: strict),
         .target(name: "TackYAML", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "TackPipeline", dependencies: ["TackCore", "TackYAML"], swiftSettings: strict),
+        .target(name: "TackHTTP", dependencies: ["CCurl"], swiftSettings: strict),
+        .target(name: "TackPrometheus", dependencies: ["TackCore", "TackHTTP"], swiftSettings: strict),
         .executableTarget(
             name: "tack",
             dependencies: [
@@ -35,6 +37,8 @@ let package = Package(
         .testTarget(name: "TackYAMLTests", dependencies: ["TackYAML"], swiftSettings: strict),
         .testTarget(name: "TackPipelineTests", dependencies: ["TackPipeline"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "TackCLITests", dependencies: ["tack"], swiftSettings: strict),
+        .testTarget(name: "TackHTTPTests", dependencies: ["TackHTTP"], exclude: ["Servers"], swiftSettings: strict),
+        .testTarget(name: "TackPrometheusTests", dependencies: ["TackPrometheus"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "COpenBLAS", "CYAML"], swiftSettings: strict),
     ]
 )
