@@ -3,6 +3,8 @@
 
 # The Debian packages every build needs (system libraries of the CCurl, CYAML and COpenBLAS shims).
 TACK_BUILD_PACKAGES=(pkg-config libcurl4-openssl-dev libyaml-dev libopenblas-dev)
+# What the tests need besides: a real Prometheus, and openssl for the TLS tests' certificates.
+TACK_TEST_PACKAGES=(prometheus openssl python3)
 
 # Installs the named Debian packages that are missing: with apt-get when root, otherwise prints
 # the exact command and exits 1.
@@ -19,8 +21,14 @@ ensure_packages() {
   fi
   echo "Installing ${missing[*]} ..." >&2
   export DEBIAN_FRONTEND=noninteractive
+  # Packages such as prometheus start a system service when installed; Tack starts its own
+  # servers on free ports, so services are kept from starting (policy-rc.d exit 101).
+  local policy=/usr/sbin/policy-rc.d had_policy=0
+  [ -e "$policy" ] && had_policy=1
+  [ $had_policy -eq 1 ] || { printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; }
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ $had_policy -eq 1 ] || rm -f "$policy"
 }
 
 # Checks that a Swift 6 toolchain is on PATH (or at /opt/swift); exits 1 with advice otherwise.

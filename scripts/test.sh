@@ -3,7 +3,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd_repository
-ensure_packages "${TACK_BUILD_PACKAGES[@]}"
+ensure_packages "${TACK_BUILD_PACKAGES[@]}" "${TACK_TEST_PACKAGES[@]}"
 ensure_swift
 
 log="$(mktemp)"

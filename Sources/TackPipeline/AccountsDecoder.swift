@@ -1,3 +1,4 @@
+import TackCore
 import TackYAML
 
 /// Decodes and validates an accounts file, reporting every problem to the reader's log.

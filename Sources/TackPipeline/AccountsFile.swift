@@ -1,3 +1,4 @@
+import TackCore
 /// The accounts Tack may deploy to and the Prometheus servers it may query (`tack.yaml`).
 public struct AccountsFile: Sendable, Hashable {
     /// Deployment targets.

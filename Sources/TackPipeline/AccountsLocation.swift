@@ -1,3 +1,4 @@
+import TackCore
 import Foundation
 
 /// Finds the accounts file for a pipeline: `--accounts FILE`, else `$TACK_ACCOUNTS`, else

@@ -1,3 +1,4 @@
+import TackCore
 /// The steps of a blue-green rollout in one account.
 struct BlueGreenPlan {
     let cluster: ClusterDeployment

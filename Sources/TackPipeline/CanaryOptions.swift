@@ -1,3 +1,4 @@
+import TackCore
 /// The steps of a canary rollout.
 public struct CanaryOptions: Sendable, Hashable {
     /// The steps, in order; promotion follows the last one.

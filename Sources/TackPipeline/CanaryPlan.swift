@@ -1,3 +1,4 @@
+import TackCore
 /// The steps of a canary rollout in one account.
 struct CanaryPlan {
     let cluster: ClusterDeployment

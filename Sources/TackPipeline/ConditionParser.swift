@@ -3,7 +3,9 @@ import TackYAML
 
 /// Parses conditions by the grammar in Docs/pipeline-reference.md:
 ///
-///     condition = metric op number [unit]
+///     condition = metric op limit
+///     limit     = quantity | "stable" [ ("+" | "-") quantity | "*" number ]
+///     quantity  = number [unit]
 ///     metric    = name [ "." quantile ]        name = letter { letter | digit | "_" }
 ///     op        = ">" | ">=" | "<" | "<="
 ///     number    = digits [ "." digits ]
@@ -43,15 +45,45 @@ struct ConditionParser {
         scanner.skipSpaces()
         let op = try parseOperator(&scanner, after: name)
         scanner.skipSpaces()
+        let limit: Condition.Limit
+        if scanner.take(word: "stable") {
+            limit = try relativeLimit(&scanner, metric: metric, unit: unit)
+        } else {
+            limit = .absolute(try quantity(&scanner, after: op.rawValue, metric: metric, unit: unit))
+        }
+        scanner.skipSpaces()
+        guard scanner.isAtEnd else {
+            throw Problem(offset: scanner.offset, message: "unexpected \"\(scanner.rest)\" after the limit")
+        }
+        return Condition(metric: metric, op: op, limit: limit, text: text.trimming(" "))
+    }
+
+    /// `stable`, `stable + 2%`, `stable - 100ms` or `stable * 1.5`, after the word `stable`.
+    private func relativeLimit(_ scanner: inout Scanner, metric: Metric, unit: MetricUnit) throws(Problem) -> Condition.Limit {
+        scanner.skipSpaces()
+        guard !scanner.isAtEnd else { return .stablePlus(0) }
+        let signStart = scanner.offset
+        let sign = scanner.take { Self.relativeOperatorBytes.contains($0) }
+        scanner.skipSpaces()
+        switch sign {
+        case "+": return .stablePlus(try quantity(&scanner, after: "+", metric: metric, unit: unit))
+        case "-": return .stablePlus(-(try quantity(&scanner, after: "-", metric: metric, unit: unit)))
+        case "*":
+            let factorStart = scanner.offset
+            let factor = try number(&scanner, after: "*")
+            guard factor > 0, scanner.isAtEnd || scanner.peek == UInt8(ascii: " ") else {
+                throw Problem(offset: factorStart, message: "a factor is a plain number above 0, e.g. stable * 1.5")
+            }
+            return .stableTimes(factor)
+        default:
+            throw Problem(offset: signStart, message: "expected +, - or * after \"stable\", e.g. stable + 2% or stable * 1.5")
+        }
+    }
+
+    /// A number with the unit the metric needs, in the metric's base unit.
+    private func quantity(_ scanner: inout Scanner, after previous: String, metric: Metric, unit: MetricUnit) throws(Problem) -> Double {
         let numberStart = scanner.offset
-        let digits = scanner.take { $0.isASCIIDigit || $0 == UInt8(ascii: ".") }
-        guard !digits.isEmpty else {
-            let found = scanner.isAtEnd ? "the end" : "\"\(scanner.rest)\""
-            throw Problem(offset: numberStart, message: "expected a number after \"\(op.rawValue)\"; found \(found)")
-        }
-        guard let number = Double(digits), digits.first != ".", digits.last != "." else {
-            throw Problem(offset: numberStart, message: "\"\(digits)\" is not a number; write digits with at most one decimal point, e.g. 2.5")
-        }
+        let value = try number(&scanner, after: previous)
         let afterNumber = scanner
         scanner.skipSpaces()
         let unitStart = scanner.offset
@@ -61,13 +93,20 @@ struct ConditionParser {
             scanner = afterNumber
             unitText = ""
         }
-        let limit = try limitValue(number, unitText: unitText, unitStart: unitStart, numberStart: numberStart,
-                                   metric: metric, unit: unit)
-        scanner.skipSpaces()
-        guard scanner.isAtEnd else {
-            throw Problem(offset: scanner.offset, message: "unexpected \"\(scanner.rest)\" after the limit")
+        return try limitValue(value, unitText: unitText, unitStart: unitStart, numberStart: numberStart, metric: metric, unit: unit)
+    }
+
+    private func number(_ scanner: inout Scanner, after previous: String) throws(Problem) -> Double {
+        let numberStart = scanner.offset
+        let digits = scanner.take { $0.isASCIIDigit || $0 == UInt8(ascii: ".") }
+        guard !digits.isEmpty else {
+            let found = scanner.isAtEnd ? "the end" : "\"\(scanner.rest)\""
+            throw Problem(offset: numberStart, message: "expected a number after \"\(previous)\"; found \(found)")
         }
-        return Condition(metric: metric, op: op, limit: limit, text: text.trimming(" "))
+        guard let number = Double(digits), digits.first != ".", digits.last != "." else {
+            throw Problem(offset: numberStart, message: "\"\(digits)\" is not a number; write digits with at most one decimal point, e.g. 2.5")
+        }
+        return number
     }
 
     private func resolve(_ name: String, at offset: Int) throws(Problem) -> (Metric, MetricUnit) {
@@ -135,6 +174,7 @@ struct ConditionParser {
 
     private static let units = ["%", "ms", "s"]
     private static let operatorBytes = Array("<>=!".utf8)
+    private static let relativeOperatorBytes = Array("+-*".utf8)
 
     private static func unitMismatch(_ metric: Metric, _ unit: MetricUnit) -> String {
         switch unit {
@@ -163,6 +203,19 @@ private struct Scanner {
 
     mutating func skipSpaces() {
         while !isAtEnd, bytes[offset] == UInt8(ascii: " ") { offset += 1 }
+    }
+
+    /// The next byte, if any.
+    var peek: UInt8? { isAtEnd ? nil : bytes[offset] }
+
+    /// Consumes `word` when it comes next as a whole word.
+    mutating func take(word: String) -> Bool {
+        let word = Array(word.utf8)
+        let end = offset + word.count
+        guard end <= bytes.count, Array(bytes[offset..<end]) == word else { return false }
+        if end < bytes.count, bytes[end].isASCIILetter || bytes[end].isASCIIDigit { return false }
+        offset = end
+        return true
     }
 
     mutating func take(while predicate: (UInt8) -> Bool) -> String {

@@ -1,3 +1,4 @@
+import TackCore
 /// Durations as written in pipelines: one or more `<number><unit>` parts, units `ms`, `s`, `m`, `h`
 /// (`500ms`, `30s`, `1h30m`, `1.5s`), at most `DurationText.maximum`.
 public enum DurationText {

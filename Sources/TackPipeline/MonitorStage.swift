@@ -1,3 +1,4 @@
+import TackCore
 /// Watches the new version's metrics in the accounts of the given scopes for the whole rollout.
 public struct MonitorStage: Sendable, Hashable {
     /// The metrics account (a Prometheus) to query.

@@ -1,3 +1,4 @@
+import TackCore
 import TackYAML
 
 extension PipelineDecoder {

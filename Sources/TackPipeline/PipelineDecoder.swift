@@ -1,3 +1,4 @@
+import TackCore
 import TackYAML
 
 /// Decodes and validates a pipeline, reporting every problem to the reader's log. References to

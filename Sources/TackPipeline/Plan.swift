@@ -1,3 +1,4 @@
+import TackCore
 /// What applying a pipeline will do, per account and in order; `tack plan -o json` encodes it as is.
 public struct Plan: Sendable, Codable, Hashable {
     /// The application.

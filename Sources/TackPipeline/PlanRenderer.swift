@@ -1,3 +1,4 @@
+import TackCore
 /// Renders a plan as the text `tack plan` prints.
 public enum PlanRenderer {
     /// The plan as indented text, one step per line.

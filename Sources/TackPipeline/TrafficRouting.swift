@@ -1,3 +1,4 @@
+import TackCore
 /// How an account splits traffic between the old and the new version.
 enum TrafficRouting: String {
     /// The local runtime's nginx, by upstream weights.

@@ -1,3 +1,4 @@
+import TackCore
 import TackYAML
 
 /// The outcome of validating files, as `tack validate` prints it (`-o json` encodes it as is).

@@ -1,3 +1,4 @@
+import TackCore
 @testable import TackPipeline
 import Testing
 
@@ -19,7 +20,42 @@ struct ConditionParserTests {
         let condition = try parser.parse(text)
         #expect(condition.metric == metric)
         #expect(condition.op == op)
-        #expect(abs(condition.limit - limit) < 1e-12)
+        guard case .absolute(let value) = condition.limit else {
+            Issue.record("expected an absolute limit, got \(condition.limit)")
+            return
+        }
+        #expect(abs(value - limit) < 1e-12)
+    }
+
+    @Test("relative conditions compare with the stable track's value", arguments: [
+        ("errorRate > stable + 2%", Condition.Limit.stablePlus(0.02)),
+        ("errorRate > stable", .stablePlus(0)),
+        ("latency.p95 > stable*1.5", .stableTimes(1.5)),
+        ("latency > stable + 250ms", .stablePlus(0.25)),
+        ("stepTime >= stable - 1s", .stablePlus(-1)),
+        ("queueDepth > stable + 10", .stablePlus(10)),
+    ])
+    func relative(_ text: String, _ limit: Condition.Limit) throws {
+        let condition = try parser.parse(text)
+        switch (condition.limit, limit) {
+        case (.stablePlus(let a), .stablePlus(let b)), (.stableTimes(let a), .stableTimes(let b)):
+            #expect(abs(a - b) < 1e-12)
+        default:
+            Issue.record("\(text): got \(condition.limit), expected \(limit)")
+        }
+    }
+
+    @Test("a relative condition holds only when the stable value is known", arguments: [
+        ("errorRate > stable + 2%", 0.05, 0.02, true),
+        ("errorRate > stable + 2%", 0.03, 0.02, false),
+        ("latency > stable * 1.5", 3.1, 2.0, true),
+        ("latency > stable * 1.5", 2.9, 2.0, false),
+    ])
+    func relativeHolds(_ text: String, _ value: Double, _ stable: Double, _ holds: Bool) throws {
+        let condition = try parser.parse(text)
+        #expect(condition.holds(value: value, stable: stable) == holds)
+        #expect(condition.holds(value: value, stable: nil) == nil)
+        #expect(condition.holds(value: .nan, stable: stable) == nil)
     }
 
     @Test("invalid conditions say what is wrong at the offending character", arguments: [
@@ -39,6 +75,12 @@ struct ConditionParserTests {
         ("errorRate.p99 > 1%", 9, "errorRate has no quantiles; only latency does (latency.p99)"),
         ("errorrate > 5%", 0, "unknown metric \"errorrate\"; known metrics: errorRate, latency, gpuBusy, queueDepth, stepTime (did you mean \"errorRate\"?)"),
         ("> 5%", 0, "a condition starts with a metric name, e.g. errorRate > 5%"),
+        ("errorRate > stable / 2", 19, "expected +, - or * after \"stable\", e.g. stable + 2% or stable * 1.5"),
+        ("errorRate > stable + 2", 21, "errorRate is a ratio: write its limit as a percentage, e.g. 5%"),
+        ("latency > stable * 1.5s", 19, "a factor is a plain number above 0, e.g. stable * 1.5"),
+        ("latency > stable * 0", 19, "a factor is a plain number above 0, e.g. stable * 1.5"),
+        ("latency > stable +", 18, "expected a number after \"+\"; found the end"),
+        ("latency > stables", 10, "expected a number after \">\"; found \"stables\""),
     ])
     func invalid(_ text: String, _ offset: Int, _ message: String) {
         #expect(throws: ConditionParser.Problem(offset: offset, message: message)) {
@@ -49,6 +91,7 @@ struct ConditionParserTests {
     @Test("a condition holds when the value crosses the limit")
     func holds() {
         #expect(Condition.Operator.greater.holds(0.06, 0.05))
+        #expect(Condition(metric: .errorRate, op: .greater, limit: .absolute(0.05), text: "").holds(value: 0.06) == true)
         #expect(!Condition.Operator.greater.holds(0.05, 0.05))
         #expect(Condition.Operator.greaterOrEqual.holds(0.05, 0.05))
         #expect(Condition.Operator.less.holds(1, 2))

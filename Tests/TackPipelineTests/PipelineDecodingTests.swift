@@ -48,8 +48,8 @@ struct PipelineDecodingTests {
             ]))),
             Stage(kind: .monitor(MonitorStage(metricsAccount: "prometheus-prod", scopes: ["aws", "gcp"]))),
             Stage(kind: .rollback(RollbackStage(trigger: .automatic, conditions: [
-                Condition(metric: .errorRate, op: .greater, limit: 0.05, text: "errorRate > 5%"),
-                Condition(metric: .latency(.p99), op: .greater, limit: 2, text: "latency > 2s"),
+                Condition(metric: .errorRate, op: .greater, limit: .absolute(0.05), text: "errorRate > 5%"),
+                Condition(metric: .latency(.p99), op: .greater, limit: .absolute(2), text: "latency > 2s"),
             ]))),
         ])
         #expect(pipeline == expected)
@@ -110,7 +110,7 @@ struct PipelineDecodingTests {
         #expect(diagnostics == [])
         let cluster = try #require(pipeline?.clusters.first)
         let gate = AnalysisStep(interval: .seconds(5), count: 2, conditions: [
-            Condition(metric: .errorRate, op: .greaterOrEqual, limit: 0.015, text: "errorRate >= 1.5%"),
+            Condition(metric: .errorRate, op: .greaterOrEqual, limit: .absolute(0.015), text: "errorRate >= 1.5%"),
         ])
         #expect(cluster.strategy == .canary(CanaryOptions(steps: [
             .setWeight(5), .pause(nil), .pause(.seconds(90)), .analysis(gate), .setWeight(100),

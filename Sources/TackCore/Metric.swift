@@ -78,7 +78,7 @@ extension Metric {
     }
 
     /// The unit of a built-in metric; nil for custom ones, whose definition says.
-    var builtInUnit: MetricUnit? {
+    public var builtInUnit: MetricUnit? {
         switch self {
         case .errorRate: .ratio
         case .latency: .seconds
