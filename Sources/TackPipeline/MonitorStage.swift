@@ -11,6 +11,14 @@ public struct MonitorStage: Sendable, Hashable {
     public var window: Duration
     /// Metrics recorded besides those named by conditions.
     public var metrics: [MetricDefinition]
+    /// Failed measurements tolerated before the analysis fails.
+    public var failureLimit: Int = AnalysisPolicy.defaultFailureLimit
+    /// Inconclusive measurements (no data) tolerated before the analysis is inconclusive.
+    public var inconclusiveLimit: Int = AnalysisPolicy.defaultInconclusiveLimit
+    /// Query errors in a row tolerated before the analysis ends in Error.
+    public var consecutiveErrorLimit: Int = AnalysisPolicy.defaultConsecutiveErrorLimit
+    /// The fewest requests in the window for a track to be judged.
+    public var minRequests: Int = AnalysisTarget.defaultMinRequests
 
     /// The interval when none is written.
     public static let defaultInterval: Duration = .seconds(15)

@@ -25,11 +25,21 @@ extension PipelineDecoder {
         let interval = map["interval"].map { minimumSecond(reader.duration($0, what: "interval"), $0, what: "interval") }
         let window = map["window"].map { minimumSecond(reader.duration($0, what: "window"), $0, what: "window") }
         let metrics = map["metrics"].flatMap(decodeMetrics) ?? []
-        guard let metricsAccount, interval != .some(nil), window != .some(nil) else { return nil }
-        return MonitorStage(metricsAccount: metricsAccount, scopes: scopes,
-                            interval: (interval ?? nil) ?? MonitorStage.defaultInterval,
-                            window: (window ?? nil) ?? MonitorStage.defaultWindow,
-                            metrics: metrics)
+        var limits: [String: Int] = [:]
+        for key in Self.limitKeys {
+            guard let node = map[key] else { continue }
+            limits[key] = reader.integer(node, what: key, in: 0...1000) ?? -1
+        }
+        guard let metricsAccount, interval != .some(nil), window != .some(nil), !limits.values.contains(-1) else { return nil }
+        var monitor = MonitorStage(metricsAccount: metricsAccount, scopes: scopes,
+                                   interval: (interval ?? nil) ?? MonitorStage.defaultInterval,
+                                   window: (window ?? nil) ?? MonitorStage.defaultWindow,
+                                   metrics: metrics)
+        monitor.failureLimit = limits["failureLimit"] ?? monitor.failureLimit
+        monitor.inconclusiveLimit = limits["inconclusiveLimit"] ?? monitor.inconclusiveLimit
+        monitor.consecutiveErrorLimit = limits["consecutiveErrorLimit"] ?? monitor.consecutiveErrorLimit
+        monitor.minRequests = limits["minRequests"] ?? monitor.minRequests
+        return monitor
     }
 
     private func decodeMetrics(_ node: YAMLNode) -> [MetricDefinition]? {

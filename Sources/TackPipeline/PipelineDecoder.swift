@@ -10,6 +10,7 @@ final class PipelineDecoder {
     let accountsPath: String
 
     static let stageTypes = ["deploy", "monitor", "rollback", "manualJudgment"]
+    static let limitKeys = ["failureLimit", "inconclusiveLimit", "consecutiveErrorLimit", "minRequests"]
     static let maxApplicationLength = 50
 
     /// Custom metrics of the monitor stage, by name; decoded before any condition.
@@ -100,7 +101,7 @@ final class PipelineDecoder {
             guard let map = stageMapping(node, type: type, keys: ["clusters"]) else { return nil }
             return decodeDeploy(map, index: index).map { Stage(name: name, kind: .deploy($0)) }
         case "monitor":
-            guard let map = stageMapping(node, type: type, keys: ["metricsAccount", "scopes", "interval", "window", "metrics"])
+            guard let map = stageMapping(node, type: type, keys: ["metricsAccount", "scopes", "interval", "window", "metrics"] + Self.limitKeys)
             else { return nil }
             return decodeMonitor(map).map { Stage(name: name, kind: .monitor($0)) }
         case "rollback":

@@ -33,6 +33,11 @@ public struct PlanBuilder {
             plan.summary = "query \(metricsAccountText(monitor.metricsAccount)) every \(DurationText.format(monitor.interval)) "
                 + "over a \(DurationText.format(monitor.window)) window, for the whole rollout, in "
                 + (watchedClusters.isEmpty ? "no account" : watchedClusters.map(\.account).joined(separator: ", "))
+            let traffic = monitor.minRequests <= 1 ? "no requests" : "fewer than \(monitor.minRequests) requests"
+            plan.summary += "; a track with \(traffic) in the window is not judged"
+                + "; the \(Self.ordinal(monitor.failureLimit + 1)) failed measurement fails the analysis"
+                + ", the \(Self.ordinal(monitor.inconclusiveLimit + 1)) inconclusive one pauses it"
+                + ", the \(Self.ordinal(monitor.consecutiveErrorLimit + 1)) query error in a row ends it in Error"
             plan.metrics = monitor.metrics.map { metric(text: $0.metric.description, $0.metric, unit: $0.unit) }
         case .rollback(let rollback):
             plan.summary = rollback.trigger == .automatic
@@ -78,6 +83,12 @@ public struct PlanBuilder {
         let outcome = pipeline.rollback?.trigger == .manual ? "a failure pauses for a judgment" : "a failure rolls back"
         let text = conditions.map(\.text).joined(separator: ", ")
         return "\(count) measurement\(count == 1 ? "" : "s") every \(DurationText.format(interval)) of \(text.isEmpty ? "no condition" : text); \(outcome)"
+    }
+
+    /// "1st", "2nd", "3rd", "4th", … for counts in the plan's sentences.
+    static func ordinal(_ n: Int) -> String {
+        let suffix = (11...13).contains(n % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][n % 10] ?? "th"
+        return "\(n)\(suffix)"
     }
 
     private var watchedClusters: [ClusterDeployment] {
