@@ -6,6 +6,9 @@ cd_repository
 ensure_packages "${TACK_BUILD_PACKAGES[@]}" "${TACK_TEST_PACKAGES[@]}"
 ensure_swift
 
+# The tests' servers listen on loopback; a proxy from the environment must not sit in between.
+export no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}" NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 

@@ -17,6 +17,8 @@ public struct HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
         case cancelled
         /// Anything else curl reported.
         case transfer
+        /// The client's configuration could not be used (a PEM block, a limit); not tied to a request.
+        case configuration
     }
 
     public var kind: Kind
@@ -41,6 +43,7 @@ public struct HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
+        if kind == .configuration { return "HTTP client configuration: \(message)" }
         let status: String = if case .status(let code) = kind { " answered \(code)" } else { "" }
         let tries = attempts > 1 ? " (after \(attempts) attempts)" : ""
         return "\(method) \(host)\(path)\(status): \(message)\(tries)"

@@ -43,7 +43,9 @@ public struct Series: Sendable, Hashable {
 
 /// A point of a range vector.
 public struct Point: Sendable, Hashable {
+    /// Seconds since the epoch.
     public var timestamp: Double
+    /// The value; may be NaN or infinite.
     public var value: Double
 
     /// A point.
