@@ -14,25 +14,15 @@ extension CurlHTTPClient {
 
     /// One attempt of `stream`: waits for the head.
     private func open(_ request: HTTPRequest, target: RequestTarget) async -> Result<HTTPStream, TransferFailure> {
-        let transfer: CurlTransfer
-        do {
-            transfer = try CurlTransfer(request: request, target: target, configuration: configuration, purpose: .stream)
-        } catch {
-            return .failure(TransferFailure(error: error, isRetryable: false))
-        }
         let channel = LineChannel(highWater: Self.streamHighWater)
-        let head = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                transfer.sink = StreamSink(
-                    target: target, channel: channel, maxLineLength: configuration.maxLineLength,
-                    headContinuation: continuation)
-                driver.submit(transfer)
-            }
-        } onCancel: {
-            driver.cancel(transfer)
+        var opened: CurlTransfer?
+        let head = await attempt(request, target: target, purpose: .stream) { transfer, continuation in
+            opened = transfer
+            return StreamSink(target: target, channel: channel, maxLineLength: configuration.maxLineLength,
+                              headContinuation: continuation)
         }
         return head.map { head in
-            let source = LineSource(channel: channel, transfer: transfer, client: self)
+            let source = LineSource(channel: channel, transfer: opened!, client: self)
             return HTTPStream(status: head.status, headers: head.headers, lines: HTTPLines(source: source))
         }
     }

@@ -37,15 +37,26 @@ public final class CurlHTTPClient: HTTPTransport, Sendable {
 
     /// One attempt of `send`.
     private func perform(_ request: HTTPRequest, target: RequestTarget) async -> Result<HTTPResponse, TransferFailure> {
+        await attempt(request, target: target, purpose: .response) { transfer, continuation in
+            BufferedSink(target: target, continuation: continuation)
+        }
+    }
+
+    /// Runs one transfer on the driver: the sink made for it resumes the continuation, and
+    /// cancelling the task cancels the transfer. Shared by `send` and `stream`.
+    func attempt<Value>(
+        _ request: HTTPRequest, target: RequestTarget, purpose: CurlTransfer.Purpose,
+        sink: (CurlTransfer, CheckedContinuation<Result<Value, TransferFailure>, Never>) -> any TransferSink
+    ) async -> Result<Value, TransferFailure> {
         let transfer: CurlTransfer
         do {
-            transfer = try CurlTransfer(request: request, target: target, configuration: configuration, purpose: .response)
+            transfer = try CurlTransfer(request: request, target: target, configuration: configuration, purpose: purpose)
         } catch {
             return .failure(TransferFailure(error: error, isRetryable: false))
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                transfer.sink = BufferedSink(target: target, continuation: continuation)
+                transfer.sink = sink(transfer, continuation)
                 driver.submit(transfer)
             }
         } onCancel: {
