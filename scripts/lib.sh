@@ -3,8 +3,8 @@
 
 # The Debian packages every build needs (system libraries of the CCurl, CYAML and COpenBLAS shims).
 TACK_BUILD_PACKAGES=(pkg-config libcurl4-openssl-dev libyaml-dev libopenblas-dev)
-# What the tests need besides: a real Prometheus, and openssl for the TLS tests' certificates.
-TACK_TEST_PACKAGES=(prometheus openssl python3)
+# What the tests need besides: a real Prometheus, nginx (HTTP/2), and openssl for test certificates.
+TACK_TEST_PACKAGES=(prometheus nginx openssl python3)
 
 # Installs the named Debian packages that are missing: with apt-get when root, otherwise prints
 # the exact command and exits 1.
