@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "TackPipeline", dependencies: ["TackCore", "TackYAML"], swiftSettings: strict),
         .target(name: "TackHTTP", dependencies: ["CCurl"], swiftSettings: strict),
         .target(name: "TackPrometheus", dependencies: ["TackCore", "TackHTTP"], swiftSettings: strict),
+        // The trainer library; it does not depend on the controller.
+        .target(name: "LoRA", dependencies: ["COpenBLAS", "TackYAML"], swiftSettings: strict),
         .executableTarget(
             name: "tack",
             dependencies: [
@@ -39,6 +41,7 @@ let package = Package(
         .testTarget(name: "TackCLITests", dependencies: ["tack"], swiftSettings: strict),
         .testTarget(name: "TackHTTPTests", dependencies: ["TackHTTP"], exclude: ["Servers"], swiftSettings: strict),
         .testTarget(name: "TackPrometheusTests", dependencies: ["TackPrometheus"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "LoRATests", dependencies: ["LoRA"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "COpenBLAS", "CYAML"], swiftSettings: strict),
     ]
 )
