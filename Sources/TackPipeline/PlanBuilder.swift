@@ -113,24 +113,16 @@ public struct PlanBuilder {
     }
 
     private func metric(text: String, _ metric: Metric, unit: MetricUnit) -> PlanMetric {
-        let window = DurationText.format(pipeline.monitor?.window ?? MonitorStage.defaultWindow)
+        // The window as the analysis writes it, so the plan shows the very queries that run.
+        let window = PromQL.duration(pipeline.monitor?.window ?? MonitorStage.defaultWindow)
+        let definitions = pipeline.monitor?.metrics ?? []
         let queries = watchedClusters.map { cluster in
             let selector = TrackSelector(app: pipeline.application, account: cluster.account,
                                          track: cluster.strategy.judgedTrack, version: cluster.image.version)
-            return PlanQuery(account: cluster.account, promql: query(metric, selector, window: window))
+            // Every custom metric a valid pipeline names has a query.
+            return PlanQuery(account: cluster.account,
+                             promql: PromQL.query(metric, selector, window: window, definitions: definitions) ?? "")
         }
         return PlanMetric(text: text, metric: metric.description, unit: unit.rawValue, queries: queries)
-    }
-
-    private func query(_ metric: Metric, _ selector: TrackSelector, window: String) -> String {
-        switch metric {
-        case .errorRate:
-            return PromQL.errorRate(selector, window: window)
-        case .latency(let quantile):
-            return PromQL.latency(quantile: quantile.fraction, selector, window: window)
-        case .custom:
-            let template = pipeline.monitor?.metrics.first { $0.metric == metric }?.query ?? ""
-            return PromQL.expand(template, selector, window: window)
-        }
     }
 }

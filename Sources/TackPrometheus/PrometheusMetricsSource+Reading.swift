@@ -11,15 +11,8 @@ extension PrometheusMetricsSource {
     func read(_ metric: Metric, of selector: TrackSelector, in target: AnalysisTarget, at time: Double) async -> TrackReading {
         let window = PromQL.duration(target.window)
         let who = ValueText.track(selector.track)
-        let promql: String
-        switch metric {
-        case .errorRate: promql = PromQL.errorRate(selector, window: window)
-        case .latency(let quantile): promql = PromQL.latency(quantile: quantile.fraction, selector, window: window)
-        case .custom(let name):
-            guard let template = target.definition(of: metric)?.query else {
-                return .error("the custom metric \(name) has no query")
-            }
-            promql = PromQL.expand(template, selector, window: window)
+        guard let promql = PromQL.query(metric, selector, window: window, definitions: target.metrics) else {
+            return .error("the custom metric \(metric) has no query")
         }
         let isRequestBased = metric.builtInUnit != nil
         async let trafficResult = isRequestBased ? attempt(PromQL.requests(selector, window: window), at: time) : nil

@@ -44,6 +44,33 @@ struct PlanTests {
         #expect(try JSONDecoder().decode(Plan.self, from: data) == plan)
     }
 
+    @Test("the plan shows the PromQL the analysis runs, window written as the analysis writes it")
+    func planQueriesAreTheAnalysisQueries() throws {
+        let text = """
+            application: svc
+            pipeline:
+              stages:
+                - type: deploy
+                  clusters: [{account: eks-prod, container: "svc:v2", targetSize: 2, strategy: canary}]
+                - {type: monitor, metricsAccount: prometheus-prod, window: 1m30s,
+                   metrics: [{name: depth, query: 'max(q{app="{{app}}"}[{{window}}])'}]}
+                - {type: rollback, conditions: ["errorRate > 5%", "depth > 3"]}
+            """
+        let (pipeline, diagnostics) = try decodePipeline(text)
+        #expect(diagnostics == [])
+        let decoded = try #require(pipeline)
+        let accounts = try #require(TackFile.load(path: Corpus.accounts).decodeAccounts().0)
+        let plan = PlanBuilder(pipeline: decoded, accounts: accounts, accountsPath: "accounts.yaml").build()
+        let conditions = try #require(plan.stages.last?.conditions)
+        let selector = TrackSelector(app: "svc", account: "eks-prod", track: .canary, version: "v2")
+        let window = PromQL.duration(.seconds(90))
+        #expect(window == "90s")
+        #expect(conditions.map { $0.queries.first?.promql } == [
+            PromQL.errorRate(selector, window: window),
+            #"max(q{app="svc"}[90s])"#,
+        ])
+    }
+
     @Test("on a Kubernetes account without a traffic router, weights become replica counts that keep targetSize serving")
     func replicaRatio() throws {
         let text = """
