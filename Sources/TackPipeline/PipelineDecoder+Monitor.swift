@@ -114,11 +114,16 @@ extension PipelineDecoder {
         return valid ? query : nil
     }
 
+    /// The scopes of the accounts deployed to, each once, in deploy order.
+    private func deployedScopes(in accounts: AccountsFile) -> [String] {
+        deployedNodes.compactMap { accounts.account(named: $0.name)?.scope }
+            .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    }
+
     /// Reports monitor scopes that match no deployed account, and deployed accounts no scope watches.
     func checkScopes(_ stages: [Stage]) {
         guard let accounts else { return }
-        let deployedScopes = deployedNodes.compactMap { accounts.account(named: $0.name)?.scope }
-        let uniqueScopes = deployedScopes.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let uniqueScopes = deployedScopes(in: accounts)
         // With an account unresolved or nothing deployed, the deployed scopes are unknown, and
         // the error that says why is reported already.
         for node in scopeNodes where !accountsUnresolved && !uniqueScopes.isEmpty {
@@ -142,8 +147,7 @@ extension PipelineDecoder {
     /// The stages with a monitor's unwritten scopes set to every deployed account's scope.
     func fillDefaultScopes(_ stages: [Stage]) -> [Stage] {
         guard let accounts else { return stages }
-        let scopes = deployedNodes.compactMap { accounts.account(named: $0.name)?.scope }
-            .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let scopes = deployedScopes(in: accounts)
         return stages.map { stage in
             guard case .monitor(var monitor) = stage.kind, monitor.scopes.isEmpty else { return stage }
             monitor.scopes = scopes
