@@ -1,0 +1,55 @@
+extension Encoder {
+    /// Adds the loss's gradient for every adapter weight to `adapter`, given the gradient of the
+    /// last hidden states; goes down no further than the lowest adapted layer.
+    func backward(_ pass: EncoderPass, outputGradient: FloatBuffer, adapter: inout LoRAAdapter) {
+        guard let lowest = adapter.lowestLayer else { return }
+        var gradient = outputGradient
+        for index in stride(from: config.layerCount - 1, through: lowest, by: -1) {
+            gradient = layerBackward(
+                index, weights.layers[index], pass.layers[index], outputGradient: gradient, batch: pass.batch,
+                adapter: &adapter, needsInputGradient: index > lowest) ?? gradient
+        }
+    }
+
+    /// One layer's backward pass; returns the gradient of its input when asked for.
+    func layerBackward(
+        _ index: Int, _ weights: EncoderLayerWeights, _ saved: LayerActivations, outputGradient: FloatBuffer,
+        batch: TokenBatch, adapter: inout LoRAAdapter, needsInputGradient: Bool
+    ) -> FloatBuffer? {
+        let rows = batch.count * batch.length
+        let (width, inner) = (config.hiddenSize, config.intermediateSize)
+        func project(_ module: TargetModule, _ dy: FloatBuffer, into dx: FloatBuffer?) {
+            linearBackward(
+                weights.linear(module), dy: dy, rows: rows, dx: dx, adapter: &adapter, layer: index,
+                module: module, activations: saved.adapters[module])
+        }
+
+        let outputSum = FloatBuffer(zeros: rows * width)
+        Kernels.layerNormBackward(
+            outputGradient.base, normalized: saved.outputNorm.normalized.base,
+            inverseDeviation: saved.outputNorm.inverseDeviation.base, gamma: weights.outputNorm.gamma.base,
+            into: outputSum.base, rows: rows, width: width, accumulate: false)
+        let intermediate = FloatBuffer(zeros: rows * inner)
+        project(.output, outputSum, into: intermediate)
+        Kernels.geluBackward(saved.intermediatePre.base, intermediate.base, count: rows * inner)
+        let hidden = outputSum.copy()
+        project(.intermediate, intermediate, into: hidden)
+
+        let attentionSum = FloatBuffer(zeros: rows * width)
+        Kernels.layerNormBackward(
+            hidden.base, normalized: saved.attentionNorm.normalized.base,
+            inverseDeviation: saved.attentionNorm.inverseDeviation.base, gamma: weights.attentionNorm.gamma.base,
+            into: attentionSum.base, rows: rows, width: width, accumulate: false)
+        let context = FloatBuffer(zeros: rows * width)
+        project(.attentionOutput, attentionSum, into: context)
+        let (query, key, value) = Attention.backward(
+            contextGradient: context, probabilities: saved.probabilities, query: saved.query, key: saved.key,
+            value: saved.value, batch: batch, config: config)
+
+        let input = needsInputGradient ? attentionSum.copy() : nil
+        project(.query, query, into: input)
+        project(.key, key, into: input)
+        project(.value, value, into: input)
+        return input
+    }
+}

@@ -1,0 +1,99 @@
+/// A linear layer's frozen weight `[out, in]` (row-major, as PyTorch stores it) and bias `[out]`.
+struct LinearWeights: Sendable {
+    let weight: FloatBuffer
+    let bias: FloatBuffer
+    let inputSize: Int
+    let outputSize: Int
+}
+
+/// A LayerNorm's scale and shift.
+struct LayerNormWeights: Sendable {
+    let gamma: FloatBuffer
+    let beta: FloatBuffer
+}
+
+/// The frozen weights of one transformer layer.
+struct EncoderLayerWeights: Sendable {
+    let query: LinearWeights
+    let key: LinearWeights
+    let value: LinearWeights
+    let attentionOutput: LinearWeights
+    let attentionNorm: LayerNormWeights
+    let intermediate: LinearWeights
+    let output: LinearWeights
+    let outputNorm: LayerNormWeights
+
+    /// The linear layer a target module names.
+    func linear(_ module: TargetModule) -> LinearWeights {
+        switch module {
+        case .query: query
+        case .key: key
+        case .value: value
+        case .attentionOutput: attentionOutput
+        case .intermediate: intermediate
+        case .output: output
+        }
+    }
+}
+
+/// Every frozen weight of a BERT encoder, converted to Float.
+struct EncoderWeights: Sendable {
+    let wordEmbeddings: FloatBuffer
+    let positionEmbeddings: FloatBuffer
+    let tokenTypeEmbeddings: FloatBuffer
+    let embeddingNorm: LayerNormWeights
+    let layers: [EncoderLayerWeights]
+
+    /// Reads the weights of a model of `config` from a safetensors checkpoint, with or without the `bert.` prefix.
+    init(file: SafetensorsFile, config: EncoderConfig) throws(LoRAError) {
+        let prefix = file.tensors["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
+        let reader = Reader(file: file, prefix: prefix)
+        let hidden = config.hiddenSize
+        wordEmbeddings = try reader.floats("embeddings.word_embeddings.weight", [config.vocabularySize, hidden])
+        positionEmbeddings = try reader.floats("embeddings.position_embeddings.weight", [config.maxPositions, hidden])
+        tokenTypeEmbeddings = try reader.floats("embeddings.token_type_embeddings.weight", [config.typeVocabularySize, hidden])
+        embeddingNorm = try reader.norm("embeddings.LayerNorm", hidden)
+        var layers: [EncoderLayerWeights] = []
+        for index in 0..<config.layerCount {
+            let name = "encoder.layer.\(index)."
+            let inner = config.intermediateSize
+            layers.append(EncoderLayerWeights(
+                query: try reader.linear(name + TargetModule.query.rawValue, hidden, hidden),
+                key: try reader.linear(name + TargetModule.key.rawValue, hidden, hidden),
+                value: try reader.linear(name + TargetModule.value.rawValue, hidden, hidden),
+                attentionOutput: try reader.linear(name + TargetModule.attentionOutput.rawValue, hidden, hidden),
+                attentionNorm: try reader.norm(name + "attention.output.LayerNorm", hidden),
+                intermediate: try reader.linear(name + TargetModule.intermediate.rawValue, hidden, inner),
+                output: try reader.linear(name + TargetModule.output.rawValue, inner, hidden),
+                outputNorm: try reader.norm(name + "output.LayerNorm", hidden)))
+        }
+        self.layers = layers
+    }
+
+    /// Reads named tensors and checks their shapes.
+    private struct Reader {
+        let file: SafetensorsFile
+        let prefix: String
+
+        func floats(_ name: String, _ shape: [Int]) throws(LoRAError) -> FloatBuffer {
+            guard let info = file.tensors[prefix + name] else {
+                throw .invalidModel(path: file.path, reason: "no tensor \"\(prefix + name)\"")
+            }
+            guard info.shape == shape else {
+                throw .invalidModel(
+                    path: file.path, reason: "tensor \"\(prefix + name)\" has shape \(info.shape), config.json implies \(shape)")
+            }
+            do { return FloatBuffer(try file.floats(prefix + name)) } catch { throw .safetensors(error) }
+        }
+
+        func linear(_ name: String, _ input: Int, _ output: Int) throws(LoRAError) -> LinearWeights {
+            LinearWeights(
+                weight: try floats(name + ".weight", [output, input]), bias: try floats(name + ".bias", [output]),
+                inputSize: input, outputSize: output)
+        }
+
+        func norm(_ name: String, _ width: Int) throws(LoRAError) -> LayerNormWeights {
+            LayerNormWeights(gamma: try floats(name + ".weight", [width]), beta: try floats(name + ".bias", [width]))
+        }
+    }
+}

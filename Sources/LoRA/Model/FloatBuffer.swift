@@ -1,0 +1,48 @@
+/// A heap block of Floats with a stable address, for passing to BLAS without copies or closures.
+///
+/// Immutable users (frozen weights) share one buffer across threads; activations are owned by
+/// one training step at a time.
+final class FloatBuffer: @unchecked Sendable {
+    /// The number of Floats.
+    let count: Int
+    /// The first Float.
+    let base: UnsafeMutablePointer<Float>
+
+    /// `count` zeros.
+    init(zeros count: Int) {
+        self.count = count
+        base = .allocate(capacity: max(count, 1))
+        base.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    /// A copy of `values`.
+    convenience init(_ values: [Float]) {
+        self.init(zeros: values.count)
+        values.withUnsafeBufferPointer { source in
+            if let address = source.baseAddress { base.update(from: address, count: values.count) }
+        }
+    }
+
+    deinit { base.deallocate() }
+
+    /// The values as an array.
+    var array: [Float] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Sets every Float to zero.
+    func zero() { base.update(repeating: 0, count: count) }
+
+    /// The Float at `index`.
+    subscript(index: Int) -> Float {
+        get { base[index] }
+        set { base[index] = newValue }
+    }
+}
+
+extension FloatBuffer {
+    /// A new buffer holding the same values.
+    func copy() -> FloatBuffer {
+        let duplicate = FloatBuffer(zeros: count)
+        duplicate.base.update(from: base, count: count)
+        return duplicate
+    }
+}

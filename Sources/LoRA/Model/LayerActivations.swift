@@ -1,0 +1,57 @@
+/// What the forward pass keeps of one transformer layer for the backward pass.
+final class LayerActivations {
+    /// The layer's input, `[N, hidden]`.
+    let input: FloatBuffer
+    /// Query, key and value projections, `[N, hidden]` each.
+    var query, key, value: FloatBuffer
+    /// Attention probabilities, `[sequences, heads, T, T]`.
+    var probabilities: FloatBuffer
+    /// The heads' outputs side by side, `[N, hidden]`.
+    var context: FloatBuffer
+    /// The attention LayerNorm's normalised input and per-row 1/σ.
+    var attentionNorm: (normalized: FloatBuffer, inverseDeviation: FloatBuffer)
+    /// The attention block's output after its LayerNorm, `[N, hidden]`.
+    var hidden: FloatBuffer
+    /// The feed-forward layer before and after GELU, `[N, intermediate]`.
+    var intermediatePre, intermediate: FloatBuffer
+    /// The output LayerNorm's normalised input and per-row 1/σ.
+    var outputNorm: (normalized: FloatBuffer, inverseDeviation: FloatBuffer)
+    /// The layer's output, `[N, hidden]`.
+    var output: FloatBuffer
+    /// Each adapter's (dropped-out) input and its down projection.
+    var adapters: [TargetModule: AdapterActivations] = [:]
+
+    init(input: FloatBuffer) {
+        self.input = input
+        let empty = FloatBuffer(zeros: 0)
+        (query, key, value, probabilities, context, hidden) = (empty, empty, empty, empty, empty, empty)
+        (intermediatePre, intermediate, output) = (empty, empty, empty)
+        attentionNorm = (empty, empty)
+        outputNorm = (empty, empty)
+    }
+}
+
+/// What one adapter keeps for the backward pass.
+struct AdapterActivations {
+    /// The adapter's input after dropout (the layer's input itself when there is none), `[N, in]`.
+    let input: FloatBuffer
+    /// The inverted-dropout factors applied to the input, when dropout was on.
+    let mask: FloatBuffer?
+    /// The input times Aᵀ, `[N, r]`.
+    let down: FloatBuffer
+}
+
+/// A forward pass over a batch, kept for the backward pass.
+final class EncoderPass {
+    /// The input batch.
+    let batch: TokenBatch
+    /// Each layer's activations, lowest first.
+    var layers: [LayerActivations] = []
+    /// The last layer's output, `[N, hidden]`.
+    var output: FloatBuffer
+
+    init(batch: TokenBatch, embeddings: FloatBuffer) {
+        self.batch = batch
+        self.output = embeddings
+    }
+}
