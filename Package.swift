@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tack", targets: ["tack"]),
+        .executable(name: "lora-train", targets: ["lora-train"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,11 +35,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "lora-train",
+            dependencies: ["LoRA", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
 
         .testTarget(name: "TackCoreTests", dependencies: ["TackCore"], swiftSettings: strict),
         .testTarget(name: "TackYAMLTests", dependencies: ["TackYAML"], swiftSettings: strict),
         .testTarget(name: "TackPipelineTests", dependencies: ["TackPipeline"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "TackCLITests", dependencies: ["tack"], swiftSettings: strict),
+        .testTarget(name: "LoRATrainCLITests", dependencies: ["lora-train"], swiftSettings: strict),
         .testTarget(name: "TackHTTPTests", dependencies: ["TackHTTP"], exclude: ["Servers"], swiftSettings: strict),
         .testTarget(name: "TackPrometheusTests", dependencies: ["TackPrometheus"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "LoRATests", dependencies: ["LoRA"], exclude: ["Fixtures"], swiftSettings: strict),
