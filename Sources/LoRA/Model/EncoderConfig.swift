@@ -47,8 +47,8 @@ public struct EncoderConfig: Sendable, Equatable {
         do { file = try JSONDecoder().decode(ConfigFile.self, from: data) } catch {
             throw .invalidModel(path: path, reason: "config.json: \(Self.describe(error))")
         }
-        if let type = file.model_type, !["bert", "roberta", "xlm-roberta"].contains(type) {
-            throw .invalidModel(path: path, reason: "model_type \"\(type)\" is not a BERT-family encoder (bert)")
+        if let type = file.model_type, type != "bert" {
+            throw .invalidModel(path: path, reason: "model_type \"\(type)\" is not supported (bert; RoBERTa offsets its positions differently)")
         }
         if let activation = file.hidden_act, activation != "gelu" {
             throw .invalidModel(path: path, reason: "hidden_act \"\(activation)\" is not supported (gelu)")
