@@ -17,10 +17,12 @@ struct LoRATrainRun {
     static let tinyAdapter = "Tests/LoRATests/Fixtures/tiny-adapter"
     static let miniLM = "models/all-MiniLM-L6-v2"
 
-    init(_ arguments: [String], input: String = "") throws {
+    init(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LORA_") }
+            .merging(environment) { $1 }
         process.currentDirectoryURL = Self.repository
         let stdin = Pipe(), out = Pipe(), err = Pipe()
         process.standardInput = stdin
