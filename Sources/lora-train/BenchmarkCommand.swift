@@ -64,14 +64,20 @@ struct BenchmarkCommand: ParsableCommand {
     func run() throws {
         setComputeThreads(threads)
         let startupResidentBytes = Self.peakResidentBytes()
-        let encoder = try Encoder(directory: model)
+        let names = targets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let encoder: Encoder, batch: TokenBatch, sites: [TargetSite]
+        do {
+            encoder = try Encoder(directory: model)
+            batch = try Self.syntheticBatch(vocabularyPath: model + "/vocab.txt", sequences: sequences, length: length)
+            sites = try TargetSite.resolve(names, layerCount: encoder.config.layerCount)
+        } catch {
+            throw Console.fail(error)
+        }
         let config = encoder.config
         guard length <= config.maxPositions else {
-            throw ValidationError("--length \(length) is longer than the model's \(config.maxPositions) positions")
+            Console.err("error: --length \(length) is longer than the model's \(config.maxPositions) positions\n")
+            throw ExitCode(64)
         }
-        let batch = try Self.syntheticBatch(vocabularyPath: model + "/vocab.txt", sequences: sequences, length: length)
-        let names = targets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let sites = try TargetSite.resolve(names, layerCount: config.layerCount)
         var rng = RandomGenerator(seed: 1)
         let parameters = LoRAInitialization.parameters(
             sites: sites, rank: rank, hiddenSize: config.hiddenSize, intermediateSize: config.intermediateSize, rng: &rng)
@@ -123,16 +129,16 @@ struct BenchmarkCommand: ParsableCommand {
 extension BenchmarkCommand {
     /// `sequences` rows of `length` ids, each drawn as `candidates[splitmix64() % candidates.count]`
     /// where the candidates are the vocabulary's line numbers whose token is not `[…]`.
-    static func syntheticBatch(vocabularyPath: String, sequences: Int, length: Int) throws -> TokenBatch {
+    static func syntheticBatch(vocabularyPath: String, sequences: Int, length: Int) throws(LoRAError) -> TokenBatch {
         let text: String
         do { text = try String(contentsOfFile: vocabularyPath, encoding: .utf8) } catch {
-            throw LoRAError.cannotRead(path: vocabularyPath, reason: (error as NSError).localizedDescription)
+            throw .cannotRead(path: vocabularyPath, reason: (error as NSError).localizedDescription)
         }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
         if lines.last?.isEmpty == true { lines.removeLast() }
         let candidates = lines.indices.filter { !(lines[$0].hasPrefix("[") && lines[$0].hasSuffix("]")) }
         guard !candidates.isEmpty else {
-            throw LoRAError.cannotRead(path: vocabularyPath, reason: "the vocabulary has no ordinary tokens")
+            throw .cannotRead(path: vocabularyPath, reason: "the vocabulary has no ordinary tokens")
         }
         var state = idSeed
         let encodings = (0..<sequences).map { _ in
