@@ -29,23 +29,7 @@ enum Console {
 /// Pieces of JSON written by hand, where `JSONEncoder` would not print floats as they round-trip.
 enum JSONText {
     /// `text` as a JSON string literal.
-    static func string(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
+    static func string(_ text: String) -> String { JSONString.quoted(text) }
 
     /// `text` as a JSON string, or `null`.
     static func string(_ text: String?) -> String {

@@ -17,13 +17,14 @@ public enum SafetensorsWriter {
         let (header, ordered) = try encode(tensors, metadata: metadata)
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard descriptor >= 0 else { throw .writeFailed(file: path, reason: "cannot create \(temporary): \(errnoText())") }
+        guard descriptor >= 0 else { throw .writeFailed(file: path, reason: "cannot create \(temporary): \(POSIXFile.errnoText())") }
         do throws(SafetensorsError) {
-            try writeAll(header, to: descriptor, path: path)
-            for tensor in ordered { try writeAll(tensor.bytes, to: descriptor, path: path) }
-            guard fsync(descriptor) == 0 else { throw .writeFailed(file: path, reason: "fsync: \(errnoText())") }
+            for bytes in [header] + ordered.map(\.bytes) {
+                if let reason = POSIXFile.writeAll(bytes, to: descriptor) { throw .writeFailed(file: path, reason: reason) }
+            }
+            guard fsync(descriptor) == 0 else { throw .writeFailed(file: path, reason: "fsync: \(POSIXFile.errnoText())") }
             guard close(descriptor) == 0 else {
-                throw .writeFailed(file: path, reason: "close: \(errnoText())")
+                throw .writeFailed(file: path, reason: "close: \(POSIXFile.errnoText())")
             }
         } catch {
             close(descriptor)
@@ -31,11 +32,11 @@ public enum SafetensorsWriter {
             throw error
         }
         guard rename(temporary, path) == 0 else {
-            let reason = errnoText()
+            let reason = POSIXFile.errnoText()
             unlink(temporary)
             throw .writeFailed(file: path, reason: "rename from \(temporary): \(reason)")
         }
-        syncDirectory(of: path)
+        POSIXFile.syncDirectory(POSIXFile.parent(of: path))
     }
 
     /// The file's first bytes (length prefix and padded header) and the tensors in data order.
@@ -47,7 +48,7 @@ public enum SafetensorsWriter {
         }
         var json = "{"
         if let metadata {
-            let members = metadata.sorted { $0.key < $1.key }.map { "\(quoted($0.key)):\(quoted($0.value))" }
+            let members = metadata.sorted { $0.key < $1.key }.map { "\(JSONString.quoted($0.key)):\(JSONString.quoted($0.value))" }
             json += "\"__metadata__\":{\(members.joined(separator: ","))}"
         }
         var offset = 0
@@ -55,7 +56,7 @@ public enum SafetensorsWriter {
             try check(tensor, name: name)
             if json.count > 1 { json += "," }
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            json += "\(quoted(name)):{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[\(shape)],"
+            json += "\(JSONString.quoted(name)):{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[\(shape)],"
                 + "\"data_offsets\":[\(offset),\(offset + tensor.bytes.count)]}"
             offset += tensor.bytes.count
         }
@@ -83,56 +84,4 @@ public enum SafetensorsWriter {
                 + "\(overflow ? "more than Int.max" : String(expected)) bytes, got \(tensor.bytes.count)")
         }
     }
-
-    /// `string` as a JSON string literal.
-    static func quoted(_ string: String) -> String {
-        var result = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
-
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(SafetensorsError) {
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { buffer in
-                systemWrite(descriptor, buffer.baseAddress! + written, buffer.count - written)
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw .writeFailed(file: path, reason: "write: \(errnoText())")
-            }
-            written += result
-        }
-    }
-
-    /// Makes the rename durable; a failure here leaves a correct file, so it is not reported.
-    private static func syncDirectory(of path: String) {
-        let directory = path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : "."
-        let descriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY)
-        guard descriptor >= 0 else { return }
-        fsync(descriptor)
-        close(descriptor)
-    }
-
-    private static func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(descriptor, bytes, count)
-        #else
-        Darwin.write(descriptor, bytes, count)
-        #endif
-    }
-
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
 }

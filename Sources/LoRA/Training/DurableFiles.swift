@@ -35,7 +35,7 @@ enum DurableFiles {
         }
         do throws(LoRAError) {
             try build(temporary)
-            syncDirectory(temporary)
+            POSIXFile.syncDirectory(temporary)
             var isDirectory: ObjCBool = false
             if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
                 guard isDirectory.boolValue else { throw .cannotWrite(path: path, reason: "a file of that name is in the way") }
@@ -49,40 +49,23 @@ enum DurableFiles {
             try? manager.removeItem(atPath: temporary)
             throw error
         }
-        syncDirectory(parent.isEmpty ? "." : parent)
+        POSIXFile.syncDirectory(parent.isEmpty ? "." : parent)
     }
 
     /// Writes `bytes` to a new file at `path` and fsyncs it.
     static func write(_ bytes: [UInt8], to path: String) throws(LoRAError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: errnoText()) }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { buffer in
-                systemWrite(descriptor, buffer.baseAddress! + written, buffer.count - written)
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                let reason = errnoText()
-                close(descriptor)
-                throw .cannotWrite(path: path, reason: reason)
-            }
-            written += result
+        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: POSIXFile.errnoText()) }
+        if let reason = POSIXFile.writeAll(bytes, to: descriptor) {
+            close(descriptor)
+            throw .cannotWrite(path: path, reason: reason)
         }
         guard fsync(descriptor) == 0 else {
-            let reason = errnoText()
+            let reason = POSIXFile.errnoText()
             close(descriptor)
             throw .cannotWrite(path: path, reason: "fsync: \(reason)")
         }
-        guard close(descriptor) == 0 else { throw .cannotWrite(path: path, reason: "close: \(errnoText())") }
-    }
-
-    /// Makes renames inside `path` durable; a failure leaves correct files, so it is not reported.
-    static func syncDirectory(_ path: String) {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return }
-        fsync(descriptor)
-        close(descriptor)
+        guard close(descriptor) == 0 else { throw .cannotWrite(path: path, reason: "close: \(POSIXFile.errnoText())") }
     }
 
     /// The reason a Foundation file operation failed, without the noise of NSError's description.
@@ -94,16 +77,6 @@ enum DurableFiles {
         #else
         let result = Darwin.rename(source, destination)
         #endif
-        guard result == 0 else { throw .cannotWrite(path: destination, reason: "rename from \(source): \(errnoText())") }
+        guard result == 0 else { throw .cannotWrite(path: destination, reason: "rename from \(source): \(POSIXFile.errnoText())") }
     }
-
-    private static func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(descriptor, bytes, count)
-        #else
-        Darwin.write(descriptor, bytes, count)
-        #endif
-    }
-
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
 }

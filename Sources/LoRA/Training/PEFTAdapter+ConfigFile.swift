@@ -4,7 +4,7 @@ extension PEFTAdapter.Config {
     /// `adapter_config.json` with the fields PEFT writes for a LoRA adapter, formatted as
     /// Python's `json.dumps(indent=2, sort_keys=True)` formats them.
     var json: String {
-        let quoted = SafetensorsWriter.quoted
+        let quoted = JSONString.quoted
         let targets = targetModules.isEmpty
             ? "[]" : "[\n" + targetModules.map { "    " + quoted($0) }.joined(separator: ",\n") + "\n  ]"
         let members: [(String, String)] = [
