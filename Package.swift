@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System libraries (Debian packages named as apt providers).
@@ -35,9 +36,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The training service (`lora-train serve`): job queue, journal, metrics and the HTTP API.
+        .target(
+            name: "LoRAService",
+            dependencies: ["LoRA", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "lora-train",
-            dependencies: ["LoRA", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "LoRA", "LoRAService", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
 
@@ -46,6 +55,11 @@ let package = Package(
         .testTarget(name: "TackPipelineTests", dependencies: ["TackPipeline"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "TackCLITests", dependencies: ["tack"], swiftSettings: strict),
         .testTarget(name: "LoRATrainCLITests", dependencies: ["lora-train"], swiftSettings: strict),
+        .testTarget(
+            name: "LoRAServiceTests",
+            dependencies: ["LoRAService", "TackHTTP"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "TackHTTPTests", dependencies: ["TackHTTP"], exclude: ["Servers"], swiftSettings: strict),
         .testTarget(name: "TackPrometheusTests", dependencies: ["TackPrometheus"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "LoRATests", dependencies: ["LoRA"], exclude: ["Fixtures"], swiftSettings: strict),

@@ -10,6 +10,6 @@ struct LoRATrain: AsyncParsableCommand {
             Exit codes: 0 success; 1 invalid input (every problem of a config is printed at once); \
             64 wrong command-line usage; 70 an internal error.
             """,
-        subcommands: [TrainCommand.self, EmbedCommand.self, RecommendCommand.self, BenchmarkCommand.self]
+        subcommands: [TrainCommand.self, ServeCommand.self, EmbedCommand.self, RecommendCommand.self, BenchmarkCommand.self]
     )
 }
