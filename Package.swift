@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "TackYAMLTests", dependencies: ["TackYAML"], swiftSettings: strict),
         .testTarget(name: "TackPipelineTests", dependencies: ["TackPipeline"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "TackCLITests", dependencies: ["tack"], swiftSettings: strict),
-        .testTarget(name: "LoRATrainCLITests", dependencies: ["lora-train"], swiftSettings: strict),
+        .testTarget(name: "LoRATrainCLITests", dependencies: ["lora-train", "TackHTTP"], swiftSettings: strict),
         .testTarget(
             name: "LoRAServiceTests",
             dependencies: ["LoRAService", "TackHTTP"],

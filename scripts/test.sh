@@ -29,7 +29,7 @@ run_tests() {
     [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
     set -e
 }
-trainer='LoRATests|LoRATrainCLITests'
+trainer='LoRATests|LoRATrainCLITests|LoRAServiceTests'
 run_tests --skip "$trainer"
 run_tests --filter "$trainer"
 

@@ -56,7 +56,11 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, modelDirectory: model, stateDirectory: stateDir, outputDirectory: outputDir,
             dataDirectory: dataDir, workers: workers, queueCapacity: queue, faults: faults)
         let service: TrainingService
-        do { service = try TrainingService(configuration: configuration) } catch {
+        do {
+            service = try TrainingService(configuration: configuration) { line in
+                FileHandle.standardError.write(Data("lora-train: \(line)\n".utf8))
+            }
+        } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }

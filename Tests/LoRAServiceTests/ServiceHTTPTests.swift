@@ -17,12 +17,12 @@ struct ServiceHTTPTests {
         let task: Task<Void, any Error>
         let directory: String
 
-        init(faults: FaultInjection = FaultInjection(), bodyLimit: Int = 1 << 20) async throws {
+        init(faults: FaultInjection = FaultInjection(), bodyLimit: Int = 1 << 20, queueCapacity: Int = 8) async throws {
             directory = NSTemporaryDirectory() + "lora-serve-\(UUID().uuidString)"
             let configuration = ServiceConfiguration(
                 port: 0, modelDirectory: ServiceHTTPTests.model, stateDirectory: directory + "/state",
-                outputDirectory: directory + "/output", dataDirectory: directory + "/data", bodyLimit: bodyLimit,
-                faults: faults)
+                outputDirectory: directory + "/output", dataDirectory: directory + "/data", queueCapacity: queueCapacity,
+                bodyLimit: bodyLimit, faults: faults)
             let service = try TrainingService(configuration: configuration)
             let (ports, continuation) = AsyncStream<Int>.makeStream()
             task = Task { try await service.run { port in continuation.yield(port) } }
@@ -101,6 +101,103 @@ struct ServiceHTTPTests {
             let metrics = try await service.send(.get, "/metrics").body
             #expect(metrics.contains(#"lora_http_requests_total{code="500",method="POST",route="/v1/embed"} 3"#))
             #expect(metrics.contains(#"fault_error_rate="1""#))
+        } catch {
+            await service.stop()
+            throw error
+        }
+        await service.stop()
+    }
+}
+
+/// The job API over HTTP, on the tiny model.
+@Suite("lora-train serve jobs over HTTP", .serialized)
+struct ServiceJobHTTPTests {
+    static func pairs(_ count: Int) -> String {
+        (0..<count).map { #"{"anchor": "the cat sat \#($0 % 5)", "positive": "hello there \#($0 % 7)"}"# }.joined(separator: ", ")
+    }
+
+    static func json(_ body: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    /// Polls the job until it is finished; returns its last JSON.
+    static func waitFinished(_ service: ServiceHTTPTests.Running, _ id: String) async throws -> [String: Any] {
+        for _ in 0..<600 {
+            let job = json(try await service.send(.get, "/v1/jobs/\(id)").body)
+            if let state = job["state"] as? String, ["succeeded", "failed", "cancelled"].contains(state) { return job }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return [:]
+    }
+
+    @Test("a job posted with inline pairs answers 202, trains to succeeded, and its adapter serves embeddings")
+    func trainAndEmbed() async throws {
+        let service = try await ServiceHTTPTests.Running()
+        do {
+            let posted = try await service.send(
+                .post, "/v1/jobs", json: #"{"max_steps": 4, "batch_size": 4, "threads": 1, "pairs": [\#(Self.pairs(12))]}"#)
+            #expect(posted.status == 202, "\(posted.body)")
+            let id = try #require(Self.json(posted.body)["id"] as? String)
+            #expect(posted.headers["Location"] == "/v1/jobs/\(id)")
+            let job = try await Self.waitFinished(service, id)
+            #expect(job["state"] as? String == "succeeded", "\(job)")
+
+            let embed = try await service.send(.post, "/v1/embed", json: #"{"texts": ["the cat"], "adapter": "\#(id)"}"#)
+            #expect(embed.status == 200, "\(embed.body)")
+            let list = Self.json(try await service.send(.get, "/v1/jobs").body)["jobs"] as? [[String: Any]]
+            #expect(list?.count == 1)
+            let metrics = try await service.send(.get, "/metrics").body
+            #expect(metrics.contains(#"lora_jobs_total{outcome="succeeded"} 1"#))
+            #expect(try await service.send(.delete, "/v1/jobs/\(id)").status == 409)
+        } catch {
+            await service.stop()
+            throw error
+        }
+        await service.stop()
+    }
+
+    @Test("an invalid job answers 422 with every problem; unknown jobs 404; an adapter of an unknown job 404")
+    func invalidJobs() async throws {
+        let service = try await ServiceHTTPTests.Running()
+        do {
+            let invalid = try await service.send(
+                .post, "/v1/jobs", json: #"{"lora_rank": 1024, "learning_rate": 7, "pairs": [\#(Self.pairs(4))]}"#)
+            #expect(invalid.status == 422)
+            let problems = Self.json(invalid.body)["problems"] as? [String] ?? []
+            #expect(problems.count == 2, "\(problems)")
+            #expect(problems.contains { $0.contains("lora_rank: 1024 exceeds the model's hidden size 32") })
+            #expect(try await service.send(.post, "/v1/jobs", json: "[1, 2").status == 400)
+            #expect(try await service.send(.get, "/v1/jobs/0123456789abcdef0123").status == 404)
+            #expect(try await service.send(.get, "/v1/jobs/nonsense").status == 404)
+            let embed = try await service.send(.post, "/v1/embed", json: #"{"texts": ["x"], "adapter": "0123456789abcdef0123"}"#)
+            #expect(embed.status == 404)
+        } catch {
+            await service.stop()
+            throw error
+        }
+        await service.stop()
+    }
+
+    @Test("a full queue answers 429 with Retry-After; DELETE cancels a queued job at once and a running one at its next step")
+    func fullQueueAndCancel() async throws {
+        let service = try await ServiceHTTPTests.Running(queueCapacity: 1)
+        do {
+            let body = #"{"max_steps": 100000, "batch_size": 4, "threads": 1, "pairs": [\#(Self.pairs(8))]}"#
+            let running = Self.json(try await service.send(.post, "/v1/jobs", json: body).body)["id"] as? String ?? ""
+            for _ in 0..<200 where Self.json(try await service.send(.get, "/v1/jobs/\(running)").body)["state"] as? String != "running" {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let queued = Self.json(try await service.send(.post, "/v1/jobs", json: body).body)["id"] as? String ?? ""
+            let full = try await service.send(.post, "/v1/jobs", json: body)
+            #expect(full.status == 429)
+            #expect(Int(full.headers["Retry-After"] ?? "") ?? 0 >= 1)
+
+            let cancelQueued = try await service.send(.delete, "/v1/jobs/\(queued)")
+            #expect(cancelQueued.status == 200 && Self.json(cancelQueued.body)["state"] as? String == "cancelled")
+            #expect(try await service.send(.delete, "/v1/jobs/\(running)").status == 202)
+            let stopped = try await Self.waitFinished(service, running)
+            #expect(stopped["state"] as? String == "cancelled")
+            #expect(try await service.send(.get, "/metrics").body.contains(#"lora_jobs_total{outcome="cancelled"} 2"#))
         } catch {
             await service.stop()
             throw error

@@ -9,13 +9,20 @@ public struct TrainingService: Sendable {
     public let configuration: ServiceConfiguration
     let metrics: ServiceMetrics
     let embeddings: EmbeddingService
+    let jobs: JobQueue
     let readiness: LockedValue<Bool>
 
-    /// Loads the model; the service is ready once `run` listens.
-    public init(configuration: ServiceConfiguration) throws(LoRAError) {
+    /// Loads the model and the job journal (resuming interrupted jobs); the service is ready once `run` listens.
+    public init(configuration: ServiceConfiguration, log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.configuration = configuration
         metrics = ServiceMetrics(version: ServiceVersion.current, faults: configuration.faults)
         embeddings = try EmbeddingService(modelDirectory: configuration.modelDirectory)
+        jobs = try JobQueue(
+            paths: JobPaths(
+                modelDirectory: configuration.modelDirectory, dataRoot: configuration.dataDirectory,
+                outputRoot: configuration.outputDirectory, stateDirectory: configuration.stateDirectory),
+            configuration: .init(capacity: configuration.queueCapacity, workers: configuration.workers),
+            observer: MetricsObserver(metrics: metrics, log: log))
         readiness = LockedValue(false)
     }
 
@@ -30,8 +37,13 @@ public struct TrainingService: Sendable {
                 readiness.withLock { $0 = true }
                 await onListening(channel.localAddress?.port ?? 0)
             })
-        try await app.runService()
+        defer { readiness.withLock { $0 = false } }
+        do { try await app.runService() } catch {
+            await jobs.shutdown(grace: configuration.gracePeriod)
+            throw error
+        }
         readiness.withLock { $0 = false }
+        await jobs.shutdown(grace: configuration.gracePeriod)
     }
 
     /// The routes and middleware of the API.
@@ -39,10 +51,10 @@ public struct TrainingService: Sendable {
         let router = Router()
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: FaultInjectionMiddleware(faults: configuration.faults))
-        let (metrics, readiness) = (self.metrics, self.readiness)
+        let (metrics, readiness, jobs) = (self.metrics, self.readiness, self.jobs)
         router.get("/healthz") { _, _ in try JSONCoding.response(["status": "ok", "version": ServiceVersion.current]) }
         router.get("/readyz") { _, _ in
-            guard readiness.withLock({ $0 }) else {
+            guard readiness.withLock({ $0 }), jobs.isAccepting else {
                 throw APIError(status: .serviceUnavailable, message: "not ready: starting or shutting down")
             }
             return try JSONCoding.response(["status": "ready"])
@@ -52,8 +64,10 @@ public struct TrainingService: Sendable {
                 status: .ok, headers: [.contentType: ServiceMetrics.contentType],
                 body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
+        let jobRoutes = JobRoutes(jobs: jobs, bodyLimit: configuration.bodyLimit)
+        jobRoutes.add(to: router)
         let embed = EmbedRoute(embeddings: embeddings, bodyLimit: configuration.bodyLimit) { id in
-            throw APIError(status: .notFound, message: "no job \"\(id)\" with an adapter")
+            try jobRoutes.adapterDirectory(id)
         }
         router.post("/v1/embed") { request, _ in try await embed.handle(request) }
         return router
