@@ -4,10 +4,10 @@ import Glibc
 import Darwin
 #endif
 
-/// The few POSIX file calls the writers share: whole writes, fsync of a directory, errno text.
-enum POSIXFile {
+/// The few POSIX file calls the writers share (the trainer's and the service's): whole writes, fsync of a directory, errno text.
+package enum POSIXFile {
     /// Writes all of `bytes` to `descriptor`, retrying on EINTR; returns the failure's reason, or nil.
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> String? {
+    package static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> String? {
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { buffer in
@@ -23,7 +23,7 @@ enum POSIXFile {
     }
 
     /// Makes renames inside the directory `path` durable; a failure leaves correct files, so it is not reported.
-    static func syncDirectory(_ path: String) {
+    package static func syncDirectory(_ path: String) {
         let descriptor = open(path.isEmpty ? "." : path, O_RDONLY)
         guard descriptor >= 0 else { return }
         fsync(descriptor)
@@ -31,14 +31,14 @@ enum POSIXFile {
     }
 
     /// The directory holding `path`.
-    static func parent(of path: String) -> String {
+    package static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         let parent = String(path[..<slash])
         return parent.isEmpty ? "/" : parent
     }
 
     /// The text of the current `errno`.
-    static func errnoText() -> String { String(cString: strerror(errno)) }
+    package static func errnoText() -> String { String(cString: strerror(errno)) }
 
     private static func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
         #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Foundation
+import LoRA
 
 #if canImport(Glibc)
 import Glibc
@@ -18,28 +19,10 @@ enum DurableFile {
     }
 
     /// Writes all of `bytes` to `descriptor`, retrying on EINTR; returns the failure's reason, or nil.
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> String? {
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { buffer in
-                systemWrite(descriptor, buffer.baseAddress! + written, buffer.count - written)
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                return "write: \(errnoText())"
-            }
-            written += result
-        }
-        return nil
-    }
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> String? { POSIXFile.writeAll(bytes, to: descriptor) }
 
     /// Makes renames and new files in the directory `path` durable; a failure is not reported.
-    static func syncDirectory(_ path: String) {
-        let descriptor = open(path.isEmpty ? "." : path, O_RDONLY, 0)
-        guard descriptor >= 0 else { return }
-        fsync(descriptor)
-        close(descriptor)
-    }
+    static func syncDirectory(_ path: String) { POSIXFile.syncDirectory(path) }
 
     /// `open(2)`.
     static func open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
@@ -51,13 +34,5 @@ enum DurableFile {
     }
 
     /// The text of the current `errno`.
-    static func errnoText() -> String { String(cString: strerror(errno)) }
-
-    private static func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(descriptor, bytes, count)
-        #else
-        Darwin.write(descriptor, bytes, count)
-        #endif
-    }
+    static func errnoText() -> String { POSIXFile.errnoText() }
 }
