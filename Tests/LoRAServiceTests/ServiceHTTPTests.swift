@@ -70,6 +70,39 @@ struct ServiceHTTPTests {
         await service.stop()
     }
 
+    @Test("concurrent embed requests, batched together by the service, each get their own texts' embeddings")
+    func concurrentEmbeds() async throws {
+        let service = try await Running()
+        do {
+            let requests = (0..<24).map { index in (0...(index % 3)).map { "the cat sat \(index) \($0)" } }
+            func vectors(_ body: String) -> [[Double]] {
+                ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any])?["embeddings"] as? [[Double]] ?? []
+            }
+            func body(_ texts: [String]) -> String {
+                #"{"texts": ["# + texts.map { "\"\($0)\"" }.joined(separator: ",") + "]}"
+            }
+            var alone: [[[Double]]] = []
+            for texts in requests { alone.append(vectors(try await service.send(.post, "/v1/embed", json: body(texts)).body)) }
+            let together = try await withThrowingTaskGroup(of: (Int, [[Double]]).self) { group in
+                for (index, texts) in requests.enumerated() {
+                    group.addTask { (index, vectors(try await service.send(.post, "/v1/embed", json: body(texts)).body)) }
+                }
+                var results = [[[Double]]](repeating: [], count: requests.count)
+                for try await (index, result) in group { results[index] = result }
+                return results
+            }
+            for index in requests.indices {
+                #expect(together[index].count == requests[index].count)
+                let difference = zip(together[index].joined(), alone[index].joined()).map { abs($0 - $1) }.max() ?? 1
+                #expect(difference < 1e-5, "request \(index) differs by \(difference)")
+            }
+        } catch {
+            await service.stop()
+            throw error
+        }
+        await service.stop()
+    }
+
     @Test("malformed JSON answers 400, an oversized body 413, an empty text list 422, each with a JSON error")
     func badRequests() async throws {
         let service = try await Running(bodyLimit: 1024)

@@ -12,6 +12,7 @@ public final class EmbeddingService: Sendable {
     let maxLength: Int
     private let queue = DispatchQueue(label: "lora-train.embed")
     private let adapters = AdapterCache()
+    private let pending = LockedValue<[PendingEmbedding]>([])
 
     /// Loads the model in `modelDirectory`.
     public init(modelDirectory: String, maxLength: Int = 128) throws(LoRAError) {
@@ -25,16 +26,56 @@ public final class EmbeddingService: Sendable {
     public var dimensions: Int { encoder.config.hiddenSize }
 
     /// The normalised embeddings of `texts`, through the adapter in `adapterDirectory` when given.
+    ///
+    /// Requests that arrive while the queue is busy are embedded together in one forward pass per
+    /// adapter, so throughput grows with load instead of each request waiting for the one before.
     public func embed(_ texts: [String], adapterDirectory: String?) async throws(LoRAError) -> [[Float]] {
         let adapter = try adapterDirectory.map { (path) throws(LoRAError) in try adapters.adapter(at: path, for: encoder.config) }
-        let result: Result<[[Float]], LoRAError> = await withCheckedContinuation { continuation in
-            queue.async { [encoder, tokenizer, maxLength] in
-                let batch = TokenBatch(tokenizer.encode(batch: texts, maxLength: maxLength))
-                continuation.resume(returning: .success(encoder.embed(batch, adapter: adapter)))
+        return await withCheckedContinuation { continuation in
+            let first = pending.withLock { waiting in
+                waiting.append(PendingEmbedding(texts: texts, adapterDirectory: adapterDirectory, adapter: adapter, reply: continuation))
+                return waiting.count == 1
             }
+            if first { queue.async { self.drain() } }
         }
-        return try result.get()
     }
+
+    /// Embeds everything waiting, grouped by adapter, until nothing is left.
+    private func drain() {
+        while true {
+            let batch: [PendingEmbedding] = pending.withLock { waiting in
+                var taken: [PendingEmbedding] = []
+                var texts = 0
+                while let next = waiting.first, taken.isEmpty || texts + next.texts.count <= Self.maxBatchTexts {
+                    texts += next.texts.count
+                    taken.append(waiting.removeFirst())
+                }
+                return taken
+            }
+            guard !batch.isEmpty else { return }
+            for group in Dictionary(grouping: batch, by: \.adapterDirectory).values {
+                let texts = group.flatMap(\.texts)
+                let vectors = encoder.embed(TokenBatch(tokenizer.encode(batch: texts, maxLength: maxLength)), adapter: group[0].adapter)
+                var start = 0
+                for request in group {
+                    request.reply.resume(returning: Array(vectors[start..<(start + request.texts.count)]))
+                    start += request.texts.count
+                }
+            }
+            if pending.withLock({ $0.isEmpty }) { return }
+        }
+    }
+
+    /// The most texts embedded in one forward pass.
+    static let maxBatchTexts = 256
+}
+
+/// One request waiting to be embedded.
+struct PendingEmbedding: Sendable {
+    let texts: [String]
+    let adapterDirectory: String?
+    let adapter: LoRAAdapter?
+    let reply: CheckedContinuation<[[Float]], Never>
 }
 
 /// Adapters read from disk once, by directory.
