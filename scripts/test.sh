@@ -33,6 +33,9 @@ trainer='LoRATests|LoRATrainCLITests|LoRAServiceTests'
 run_tests --skip "$trainer"
 run_tests --filter "$trainer"
 
+echo "==> the lora-train image: staged as its Containerfile does and run as uid 65532"
+bash manifests/images/lora-train/smoke-test.sh || status=1
+
 echo "==> tack validate pipelines/*.yaml"
 "$(swift build --show-bin-path)/tack" validate pipelines/*.yaml
 
