@@ -1,5 +1,28 @@
+import Dispatch
+
 /// Multi-head scaled dot-product self-attention over padded sequences; padded keys get no weight.
+///
+/// Each head's products are small (T×T×d), and OpenBLAS's threads spend more time waking each
+/// other than multiplying them; so sequences are spread over the cores here, with OpenBLAS on
+/// one thread for the duration.
 enum Attention {
+    /// Runs `body` for each sequence on all cores, with OpenBLAS single-threaded meanwhile.
+    static func perSequence(_ count: Int, _ body: (Int) -> Void) {
+        let threads = BLAS.threads
+        guard threads > 1, count > 1 else {
+            for sequence in 0..<count { body(sequence) }
+            return
+        }
+        BLAS.threads = 1
+        defer { BLAS.threads = threads }
+        withoutActuallyEscaping(body) { body in
+            let work = UnsafeSendable(body)
+            DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                for sequence in stride(from: worker, to: count, by: threads) { work.value(sequence) }
+            }
+        }
+    }
+
     /// Each head's `softmax(Q Kᵀ / √d) V`; returns the probabilities `[sequences, heads, T, T]`
     /// and the heads' outputs side by side, `[N, hidden]`.
     static func forward(
@@ -10,7 +33,7 @@ enum Attention {
         let context = FloatBuffer(zeros: batch.count * length * width)
         let scale = 1 / Float(size).squareRoot()
         batch.mask.withUnsafeBufferPointer { mask in
-            for sequence in 0..<batch.count {
+            perSequence(batch.count) { sequence in
                 let keyMask = mask.baseAddress! + sequence * length
                 for head in 0..<heads {
                     let offset = sequence * length * width + head * size
@@ -36,9 +59,9 @@ enum Attention {
         let (length, width, heads, size) = (batch.length, config.hiddenSize, config.headCount, config.headSize)
         let rows = batch.count * length
         let (dQuery, dKey, dValue) = (FloatBuffer(zeros: rows * width), FloatBuffer(zeros: rows * width), FloatBuffer(zeros: rows * width))
-        let scoresGradient = FloatBuffer(zeros: length * length)
         let scale = 1 / Float(size).squareRoot()
-        for sequence in 0..<batch.count {
+        perSequence(batch.count) { sequence in
+            let scoresGradient = FloatBuffer(zeros: length * length)
             for head in 0..<heads {
                 let offset = sequence * length * width + head * size
                 let p = probabilities.base + (sequence * heads + head) * length * length
@@ -62,4 +85,10 @@ enum Attention {
         }
         return (dQuery, dKey, dValue)
     }
+}
+
+/// A value handed to `concurrentPerform`'s workers, each of which touches disjoint memory.
+private struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
