@@ -103,6 +103,35 @@ struct ServiceHTTPTests {
         await service.stop()
     }
 
+    @Test("300 hostile bodies on every route get 4xx answers, never a 5xx, and the service stays up")
+    func hostileBodies() async throws {
+        let service = try await Running(bodyLimit: 64 << 10)
+        do {
+            var random = SystemRandomNumberGenerator()
+            let fragments = [
+                "{", "}", "[", "]", "\"texts\"", "\"pairs\"", ":", ",", "null", "true", "1e999", "-0", "\"\\u0000\"",
+                "\"anchor\"", "\"positive\"", "\"max_steps\"", "\"lora_rank\"", "\"data_path\"", "\"../../etc/passwd\"",
+                "\"adapter\"", "\"é漢字😀\"", "0", "99999999999999999999", "\"\"", "[[[[[[[[", "\"batch_size\"", "-1",
+            ]
+            var bodies = (0..<250).map { _ in
+                (0..<Int.random(in: 1...24, using: &random)).map { _ in fragments.randomElement(using: &random)! }.joined()
+            }
+            bodies += (0..<50).map { _ in String(decoding: (0..<Int.random(in: 0...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }, as: UTF8.self) }
+            for (index, body) in bodies.enumerated() {
+                let route = ["/v1/embed", "/v1/jobs"][index % 2]
+                let answer = try await service.send(.post, route, json: body)
+                #expect((400..<500).contains(answer.status) || answer.status == 202 || answer.status == 200,
+                        "\(route) answered \(answer.status) to \(body.debugDescription)")
+            }
+            #expect(try await service.send(.get, "/healthz").status == 200)
+            #expect(try await service.send(.get, "/v1/jobs/%2e%2e%2f").status == 404)
+        } catch {
+            await service.stop()
+            throw error
+        }
+        await service.stop()
+    }
+
     @Test("malformed JSON answers 400, an oversized body 413, an empty text list 422, each with a JSON error")
     func badRequests() async throws {
         let service = try await Running(bodyLimit: 1024)
