@@ -24,22 +24,14 @@ extension Encoder {
                 module: module, activations: saved.adapters[module])
         }
 
-        let outputSum = FloatBuffer(zeros: rows * width)
-        Kernels.layerNormBackward(
-            outputGradient.base, normalized: saved.outputNorm.normalized.base,
-            inverseDeviation: saved.outputNorm.inverseDeviation.base, gamma: weights.outputNorm.gamma.base,
-            into: outputSum.base, rows: rows, width: width, accumulate: false)
+        let outputSum = saved.outputNorm.backward(outputGradient, weights.outputNorm, rows: rows, width: width)
         let intermediate = FloatBuffer(zeros: rows * inner)
         project(.output, outputSum, into: intermediate)
         Kernels.geluBackward(saved.intermediatePre.base, intermediate.base, count: rows * inner)
         let hidden = outputSum.copy()
         project(.intermediate, intermediate, into: hidden)
 
-        let attentionSum = FloatBuffer(zeros: rows * width)
-        Kernels.layerNormBackward(
-            hidden.base, normalized: saved.attentionNorm.normalized.base,
-            inverseDeviation: saved.attentionNorm.inverseDeviation.base, gamma: weights.attentionNorm.gamma.base,
-            into: attentionSum.base, rows: rows, width: width, accumulate: false)
+        let attentionSum = saved.attentionNorm.backward(hidden, weights.attentionNorm, rows: rows, width: width)
         let context = FloatBuffer(zeros: rows * width)
         project(.attentionOutput, attentionSum, into: context)
         let (query, key, value) = Attention.backward(

@@ -24,12 +24,7 @@ extension Encoder {
 
         let attention = project(.attentionOutput, saved.context, random: &random)
         Kernels.add(attention.base, input.base, into: attention.base, count: rows * width)
-        saved.attentionNorm = (FloatBuffer(zeros: rows * width), FloatBuffer(zeros: rows))
-        Kernels.layerNorm(
-            attention.base, normalized: saved.attentionNorm.normalized.base,
-            inverseDeviation: saved.attentionNorm.inverseDeviation.base,
-            gamma: weights.attentionNorm.gamma.base, beta: weights.attentionNorm.beta.base,
-            rows: rows, width: width, epsilon: epsilon)
+        saved.attentionNorm = LayerNormPass(attention, weights.attentionNorm, rows: rows, width: width, epsilon: epsilon)
         saved.hidden = attention
 
         saved.intermediatePre = project(.intermediate, saved.hidden, random: &random)
@@ -38,12 +33,7 @@ extension Encoder {
 
         let output = project(.output, saved.intermediate, random: &random)
         Kernels.add(output.base, saved.hidden.base, into: output.base, count: rows * width)
-        saved.outputNorm = (FloatBuffer(zeros: rows * width), FloatBuffer(zeros: rows))
-        Kernels.layerNorm(
-            output.base, normalized: saved.outputNorm.normalized.base,
-            inverseDeviation: saved.outputNorm.inverseDeviation.base,
-            gamma: weights.outputNorm.gamma.base, beta: weights.outputNorm.beta.base,
-            rows: rows, width: width, epsilon: epsilon)
+        saved.outputNorm = LayerNormPass(output, weights.outputNorm, rows: rows, width: width, epsilon: epsilon)
         saved.output = output
         return saved
     }

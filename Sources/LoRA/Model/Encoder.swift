@@ -56,12 +56,7 @@ public struct Encoder: Sendable {
             let line = x.base + row * width
             for column in 0..<width { line[column] = word[column] + position[column] + type[column] }
         }
-        let normalized = FloatBuffer(zeros: rows * width)
-        let inverse = FloatBuffer(zeros: rows)
-        Kernels.layerNorm(
-            x.base, normalized: normalized.base, inverseDeviation: inverse.base,
-            gamma: weights.embeddingNorm.gamma.base, beta: weights.embeddingNorm.beta.base,
-            rows: rows, width: width, epsilon: config.layerNormEpsilon)
+        _ = LayerNormPass(x, weights.embeddingNorm, rows: rows, width: width, epsilon: config.layerNormEpsilon)
         return x
     }
 }

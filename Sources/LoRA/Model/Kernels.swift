@@ -41,10 +41,10 @@ enum Kernels {
         }
     }
 
-    /// The gradient of LayerNorm's input from its output gradient `dy`, written to `dx` (`accumulate` adds to it).
+    /// The gradient of LayerNorm's input from its output gradient `dy`, written to `dx`.
     static func layerNormBackward(
         _ dy: UnsafePointer<Float>, normalized: UnsafePointer<Float>, inverseDeviation: UnsafePointer<Float>,
-        gamma: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, rows: Int, width: Int, accumulate: Bool
+        gamma: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, rows: Int, width: Int
     ) {
         for row in 0..<rows {
             let gradient = dy + row * width
@@ -62,8 +62,7 @@ enum Kernels {
             let inverse = inverseDeviation[row]
             for column in 0..<width {
                 let g = gradient[column] * gamma[column]
-                let value = inverse * (g - meanGradient - hat[column] * meanGradientHat)
-                out[column] = accumulate ? out[column] + value : value
+                out[column] = inverse * (g - meanGradient - hat[column] * meanGradientHat)
             }
         }
     }

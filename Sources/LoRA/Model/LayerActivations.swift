@@ -8,14 +8,14 @@ final class LayerActivations {
     var probabilities: FloatBuffer
     /// The heads' outputs side by side, `[N, hidden]`.
     var context: FloatBuffer
-    /// The attention LayerNorm's normalised input and per-row 1/σ.
-    var attentionNorm: (normalized: FloatBuffer, inverseDeviation: FloatBuffer)
+    /// The attention block's LayerNorm.
+    var attentionNorm = LayerNormPass.empty
     /// The attention block's output after its LayerNorm, `[N, hidden]`.
     var hidden: FloatBuffer
     /// The feed-forward layer before and after GELU, `[N, intermediate]`.
     var intermediatePre, intermediate: FloatBuffer
-    /// The output LayerNorm's normalised input and per-row 1/σ.
-    var outputNorm: (normalized: FloatBuffer, inverseDeviation: FloatBuffer)
+    /// The feed-forward block's LayerNorm.
+    var outputNorm = LayerNormPass.empty
     /// The layer's output, `[N, hidden]`.
     var output: FloatBuffer
     /// Each adapter's (dropped-out) input and its down projection.
@@ -26,8 +26,6 @@ final class LayerActivations {
         let empty = FloatBuffer(zeros: 0)
         (query, key, value, probabilities, context, hidden) = (empty, empty, empty, empty, empty, empty)
         (intermediatePre, intermediate, output) = (empty, empty, empty)
-        attentionNorm = (empty, empty)
-        outputNorm = (empty, empty)
     }
 }
 
