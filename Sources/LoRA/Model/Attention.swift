@@ -8,17 +8,17 @@ import Dispatch
 enum Attention {
     /// Runs `body` for each sequence on all cores, with OpenBLAS single-threaded meanwhile.
     static func perSequence(_ count: Int, _ body: (Int) -> Void) {
-        let threads = BLAS.threads
+        let threads = BLAS.configuredThreads
         guard threads > 1, count > 1 else {
             for sequence in 0..<count { body(sequence) }
             return
         }
-        BLAS.threads = 1
-        defer { BLAS.threads = threads }
-        withoutActuallyEscaping(body) { body in
-            let work = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                for sequence in stride(from: worker, to: count, by: threads) { work.value(sequence) }
+        BLAS.singleThreaded {
+            withoutActuallyEscaping(body) { body in
+                let work = UnsafeSendable(body)
+                DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                    for sequence in stride(from: worker, to: count, by: threads) { work.value(sequence) }
+                }
             }
         }
     }

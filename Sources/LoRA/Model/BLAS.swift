@@ -1,4 +1,5 @@
 import COpenBLAS
+import Synchronization
 
 /// Row-major single-precision matrix products on OpenBLAS.
 enum BLAS {
@@ -17,7 +18,38 @@ enum BLAS {
     /// The number of threads OpenBLAS uses for one product.
     static var threads: Int {
         get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+        set {
+            singleThreadedSections.withLock { sections in
+                if sections.depth == 0 { openblas_set_num_threads(Int32(max(1, newValue))) } else { sections.saved = max(1, newValue) }
+            }
+        }
+    }
+
+    /// How many callers are inside `singleThreaded`, and the thread count to restore when the last leaves.
+    private static let singleThreadedSections = Mutex((depth: 0, saved: 1))
+
+    /// Runs `body` with OpenBLAS on one thread, for callers that spread small products over the
+    /// cores themselves; concurrent callers (a training job and embeddings) share one such section.
+    static func singleThreaded<Result>(_ body: () -> Result) -> Result {
+        singleThreadedSections.withLock { sections in
+            if sections.depth == 0 {
+                sections.saved = Int(openblas_get_num_threads())
+                openblas_set_num_threads(1)
+            }
+            sections.depth += 1
+        }
+        defer {
+            singleThreadedSections.withLock { sections in
+                sections.depth -= 1
+                if sections.depth == 0 { openblas_set_num_threads(Int32(sections.saved)) }
+            }
+        }
+        return body()
+    }
+
+    /// The thread count to use outside single-threaded sections.
+    static var configuredThreads: Int {
+        singleThreadedSections.withLock { $0.depth == 0 ? Int(openblas_get_num_threads()) : $0.saved }
     }
 }
 
