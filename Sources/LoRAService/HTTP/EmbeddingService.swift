@@ -54,8 +54,7 @@ public final class EmbeddingService: Sendable {
             }
             guard !batch.isEmpty else { return }
             for group in Dictionary(grouping: batch, by: \.adapterDirectory).values {
-                let texts = group.flatMap(\.texts)
-                let vectors = encoder.embed(TokenBatch(tokenizer.encode(batch: texts, maxLength: maxLength)), adapter: group[0].adapter)
+                let vectors = embedByLength(group.flatMap(\.texts), adapter: group[0].adapter)
                 var start = 0
                 for request in group {
                     request.reply.resume(returning: Array(vectors[start..<(start + request.texts.count)]))
@@ -66,8 +65,24 @@ public final class EmbeddingService: Sendable {
         }
     }
 
+    /// The embeddings of `texts` in their order, computed in runs of similar length so that
+    /// padding to the longest of a run costs little.
+    private func embedByLength(_ texts: [String], adapter: LoRAAdapter?) -> [[Float]] {
+        let encodings = texts.map { tokenizer.encode($0, maxLength: maxLength) }
+        let order = encodings.indices.sorted { encodings[$0].ids.count < encodings[$1].ids.count }
+        var vectors = [[Float]](repeating: [], count: texts.count)
+        for start in stride(from: 0, to: order.count, by: Self.lengthRun) {
+            let run = Array(order[start..<min(start + Self.lengthRun, order.count)])
+            let embedded = encoder.embed(TokenBatch(run.map { encodings[$0] }), adapter: adapter)
+            for (index, vector) in zip(run, embedded) { vectors[index] = vector }
+        }
+        return vectors
+    }
+
     /// The most texts embedded in one forward pass.
     static let maxBatchTexts = 256
+    /// Texts per forward pass after sorting by length.
+    static let lengthRun = 32
 }
 
 /// One request waiting to be embedded.
