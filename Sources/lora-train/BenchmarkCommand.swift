@@ -165,11 +165,7 @@ extension BenchmarkCommand {
     static func time(warmup: Int, runs: Int, _ body: () -> Void) -> [Double] {
         for _ in 0..<warmup { body() }
         let clock = ContinuousClock()
-        return (0..<runs).map { _ in seconds(clock.measure(body)) }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        return (0..<runs).map { _ in clock.measure(body).seconds }
     }
 
     /// The nearest-rank percentile `p` (0.5 is the median) of `values`.

@@ -120,17 +120,9 @@ extension EmbedCommand {
 
         /// One embedding per text, in the order of `texts`; texts of similar length share a batch.
         func embed(_ texts: [String], maxLength: Int, batchSize: Int) -> [[Float]] {
-            let encodings = texts.map { tokenizer.encode($0, maxLength: maxLength) }
-            let order = encodings.indices.sorted { encodings[$0].ids.count > encodings[$1].ids.count }
-            var embeddings = [[Float]](repeating: [], count: texts.count)
-            for start in stride(from: 0, to: order.count, by: batchSize) {
-                let indices = order[start..<min(start + batchSize, order.count)]
-                let batch = TokenBatch(indices.map { encodings[$0] }, paddingID: tokenizer.paddingID)
-                for (index, embedding) in zip(indices, encoder.embed(batch, adapter: adapter)) {
-                    embeddings[index] = embedding
-                }
-            }
-            return embeddings
+            encoder.embed(
+                texts.map { tokenizer.encode($0, maxLength: maxLength) }, batchSize: batchSize,
+                paddingID: tokenizer.paddingID, adapter: adapter)
         }
     }
 }

@@ -4,11 +4,8 @@ import Testing
 /// Runs the built `lora-train` binary as a user would: train, kill it hard, resume.
 @Suite("lora-train train, killed and resumed", .serialized)
 struct TrainKillResumeTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    /// The `lora-train` beside the test bundle (both are build products of the same configuration).
-    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        .appendingPathComponent("lora-train")
+    static let repository = LoRATrainRun.repository
+    static let binary = LoRATrainRun.binary
 
     /// A directory with a training config over the tiny fixture model and 200 synthetic pairs.
     static func workspace() throws -> URL {

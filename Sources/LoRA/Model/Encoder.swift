@@ -60,3 +60,20 @@ public struct Encoder: Sendable {
         return x
     }
 }
+
+extension Encoder {
+    /// Sentence embeddings of `encodings` in their order, computed in passes of at most
+    /// `batchSize` encodings of similar length, so padding to the longest of a pass costs little.
+    public func embed(
+        _ encodings: [WordPieceTokenizer.Encoding], batchSize: Int, paddingID: Int, adapter: LoRAAdapter? = nil
+    ) -> [[Float]] {
+        let order = encodings.indices.sorted { encodings[$0].ids.count < encodings[$1].ids.count }
+        var embeddings = [[Float]](repeating: [], count: encodings.count)
+        for start in stride(from: 0, to: order.count, by: max(1, batchSize)) {
+            let run = order[start..<min(start + max(1, batchSize), order.count)]
+            let batch = TokenBatch(run.map { encodings[$0] }, paddingID: paddingID)
+            for (index, embedding) in zip(run, embed(batch, adapter: adapter)) { embeddings[index] = embedding }
+        }
+        return embeddings
+    }
+}

@@ -41,12 +41,17 @@ struct Evaluator {
         var ranges: [Range<Int>] = []
         var start = 0
         while start < count {
-            var end = min(start + size, count)
-            if count - end == 1 { end = count }
+            let end = batchEnd(start: start, count: count, size: size)
             ranges.append(start..<end)
             start = end
         }
         return ranges
+    }
+
+    /// Where a batch of at most `size` items starting at `start` ends, so that no batch of one item is left over.
+    static func batchEnd(start: Int, count: Int, size: Int) -> Int {
+        let end = min(start + size, count)
+        return count - end == 1 ? count : end
     }
 
     /// The contrastive loss of normalised anchor and positive embeddings.

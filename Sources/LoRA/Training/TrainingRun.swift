@@ -98,8 +98,7 @@ struct TrainingRun {
             state.batchIndex = 0
         }
         let start = state.batchIndex
-        var end = min(start + config.batchSize, count)
-        if count - end == 1 { end = count }
+        let end = Evaluator.batchEnd(start: start, count: count, size: config.batchSize)
         state.batchIndex = end
         return state.dataOrder[start..<end]
     }

@@ -54,7 +54,9 @@ public final class EmbeddingService: Sendable {
             }
             guard !batch.isEmpty else { return }
             for group in Dictionary(grouping: batch, by: \.adapterDirectory).values {
-                let vectors = embedByLength(group.flatMap(\.texts), adapter: group[0].adapter)
+                let encodings = group.flatMap(\.texts).map { tokenizer.encode($0, maxLength: maxLength) }
+                let vectors = encoder.embed(
+                    encodings, batchSize: Self.lengthRun, paddingID: tokenizer.paddingID, adapter: group[0].adapter)
                 var start = 0
                 for request in group {
                     request.reply.resume(returning: Array(vectors[start..<(start + request.texts.count)]))
@@ -63,20 +65,6 @@ public final class EmbeddingService: Sendable {
             }
             if pending.withLock({ $0.isEmpty }) { return }
         }
-    }
-
-    /// The embeddings of `texts` in their order, computed in runs of similar length so that
-    /// padding to the longest of a run costs little.
-    private func embedByLength(_ texts: [String], adapter: LoRAAdapter?) -> [[Float]] {
-        let encodings = texts.map { tokenizer.encode($0, maxLength: maxLength) }
-        let order = encodings.indices.sorted { encodings[$0].ids.count < encodings[$1].ids.count }
-        var vectors = [[Float]](repeating: [], count: texts.count)
-        for start in stride(from: 0, to: order.count, by: Self.lengthRun) {
-            let run = Array(order[start..<min(start + Self.lengthRun, order.count)])
-            let embedded = encoder.embed(TokenBatch(run.map { encodings[$0] }), adapter: adapter)
-            for (index, vector) in zip(run, embedded) { vectors[index] = vector }
-        }
-        return vectors
     }
 
     /// The most texts embedded in one forward pass.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LoRA
 
 /// Records every request in `lora_http_requests_total` and `lora_http_request_duration_seconds`,
 /// labelled by the matched route (so ids never make new series), including injected faults.
@@ -21,9 +22,8 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func record(_ method: String, _ context: Context, _ code: Int, _ started: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        metrics.observeRequest(method: method, route: context.endpointPath ?? "unmatched", code: code, seconds: seconds)
+        metrics.observeRequest(
+            method: method, route: context.endpointPath ?? "unmatched", code: code, seconds: (ContinuousClock.now - started).seconds)
     }
 }
 
