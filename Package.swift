@@ -26,6 +26,9 @@ let package = Package(
         .target(name: "TackPipeline", dependencies: ["TackCore", "TackYAML"], swiftSettings: strict),
         .target(name: "TackHTTP", dependencies: ["CCurl"], swiftSettings: strict),
         .target(name: "TackPrometheus", dependencies: ["TackCore", "TackHTTP"], swiftSettings: strict),
+        // The embedded local runtime: runc replicas, the nginx router, the embedded Prometheus.
+        .target(name: "CSpawn"),  // glibc's GNU posix_spawn extensions (new session, closefrom, chdir)
+        .target(name: "TackLocal", dependencies: ["CSpawn", "TackCore", "TackHTTP"], swiftSettings: strict),
         // The trainer library; it does not depend on the controller.
         .target(name: "LoRA", dependencies: ["COpenBLAS", "TackYAML"], swiftSettings: strict),
         .executableTarget(
@@ -62,6 +65,7 @@ let package = Package(
         ),
         .testTarget(name: "TackHTTPTests", dependencies: ["TackHTTP"], exclude: ["Servers"], swiftSettings: strict),
         .testTarget(name: "TackPrometheusTests", dependencies: ["TackPrometheus"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "TackLocalTests", dependencies: ["TackLocal", "TackHTTP"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "LoRATests", dependencies: ["LoRA"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "COpenBLAS", "CYAML"], swiftSettings: strict),
     ]
