@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "tack",
             dependencies: [
-                "TackPipeline",
+                "TackPipeline", "TackLocal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

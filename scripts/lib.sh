@@ -3,8 +3,9 @@
 
 # The Debian packages every build needs (system libraries of the CCurl, CYAML and COpenBLAS shims).
 TACK_BUILD_PACKAGES=(pkg-config libcurl4-openssl-dev libyaml-dev libopenblas-dev)
-# What the tests need besides: a real Prometheus, nginx (HTTP/2), and openssl for test certificates.
-TACK_TEST_PACKAGES=(prometheus nginx openssl python3)
+# What the tests need besides: a real Prometheus, nginx (HTTP/2 and the local router), runc (the
+# local runtime's containers), and openssl for test certificates.
+TACK_TEST_PACKAGES=(prometheus nginx runc openssl python3)
 
 # Installs the named Debian packages that are missing: with apt-get when root, otherwise prints
 # the exact command and exits 1.

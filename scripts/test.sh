@@ -34,7 +34,11 @@ run_tests --skip "$trainer"
 run_tests --filter "$trainer"
 
 echo "==> the lora-train image: staged as its Containerfile does and run as uid 65532"
-bash manifests/images/lora-train/smoke-test.sh || status=1
+stage="$PWD/.build-image/stage"
+LORA_IMAGE_STAGE="$stage" bash manifests/images/lora-train/smoke-test.sh || status=1
+
+echo "==> the lora-train image as a replica of the local runtime (runc, nginx, Prometheus)"
+TACK_LORA_IMAGE_ROOT="$stage" run_tests --filter 'LoRAImageRuntime'
 
 echo "==> tack validate pipelines/*.yaml"
 "$(swift build --show-bin-path)/tack" validate pipelines/*.yaml

@@ -1,5 +1,5 @@
 /// The role a set of replicas plays in a rollout; also the `track` label on its metrics.
-public enum Track: String, Sendable, Hashable, Codable, CaseIterable {
+public enum Track: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable {
     /// The version serving before a canary rollout, and after it is promoted.
     case stable
     /// The new version receiving a share of traffic during a canary rollout.

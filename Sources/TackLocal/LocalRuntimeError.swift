@@ -16,8 +16,20 @@ public enum LocalRuntimeError: Error, Equatable, Sendable, CustomStringConvertib
     case invalidImage(path: String, reason: String)
     /// An image reference matches no image in the local store.
     case imageNotFound(reference: String, available: [String])
+    /// An image reference's tag points at other content than its digest names.
+    case imageDigestMismatch(reference: String, tagDigest: String)
+    /// A workload or track the caller named does not exist.
+    case notFound(what: String)
     /// A state file the runtime wrote earlier cannot be decoded.
     case corruptState(path: String, reason: String)
+    /// A service the runtime runs (Prometheus) did not answer a request as expected.
+    case requestFailed(service: String, reason: String)
+    /// A replica's container cannot be started as specified (a bad id, a missing mount point).
+    case invalidContainer(id: String, reason: String)
+    /// A route cannot be served as given (a listener another route or the router already uses).
+    case invalidRoute(route: String, reason: String)
+    /// A running server (nginx) did not take its new configuration and keeps serving the previous one.
+    case configurationNotLoaded(program: String, reason: String)
 
     public var description: String {
         switch self {
@@ -34,8 +46,20 @@ public enum LocalRuntimeError: Error, Equatable, Sendable, CustomStringConvertib
         case .imageNotFound(let reference, let available):
             "image \(reference) is not in the local image store"
                 + (available.isEmpty ? " (the store is empty)" : " (available: \(available.joined(separator: ", ")))")
+        case .imageDigestMismatch(let reference, let tagDigest):
+            "image \(reference): the tag points at \(tagDigest), not at the digest given"
+        case .notFound(let what):
+            "\(what) does not exist"
         case .corruptState(let path, let reason):
             "\(path): cannot read the runtime state: \(reason)"
+        case .requestFailed(let service, let reason):
+            "\(service): \(reason)"
+        case .invalidContainer(let id, let reason):
+            "container \(id): \(reason)"
+        case .invalidRoute(let route, let reason):
+            "route \(route): \(reason)"
+        case .configurationNotLoaded(let program, let reason):
+            "\(program) kept its previous configuration: \(reason)"
         }
     }
 }

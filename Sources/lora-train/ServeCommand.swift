@@ -9,7 +9,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the training service: POST /v1/jobs, POST /v1/embed, /healthz, /readyz, /metrics.",
         discussion: """
-            The port comes from PORT (default 8080). LORA_FAULT_ERROR_RATE (e.g. 0.3 or 30%) and \
+            The port comes from PORT (default 8080) and the address from --host, else HOST, else \
+            127.0.0.1. LORA_FAULT_ERROR_RATE (e.g. 0.3 or 30%) and \
             LORA_FAULT_LATENCY (e.g. 2.5s or uniform(100ms,2s)) inject errors and latency into API \
             requests for demos and tests; they are off by default and announced when on. SIGTERM stops \
             accepting requests, checkpoints running jobs and exits.
@@ -19,8 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The base model directory (config.json, model.safetensors, vocab.txt).")
     var model: String
 
-    @Option(help: "The address to listen on.")
-    var host = "127.0.0.1"
+    @Option(help: "The address to listen on (default: $HOST, else 127.0.0.1).")
+    var host: String?
 
     @Option(help: "Where the job journal is kept.")
     var stateDir = "state"
@@ -52,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         do { faults = try FaultInjection.fromEnvironment(environment) } catch {
             throw ValidationError("\(error)")
         }
+        let host = host ?? environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
         let configuration = ServiceConfiguration(
             host: host, port: port, modelDirectory: model, stateDirectory: stateDir, outputDirectory: outputDir,
             dataDirectory: dataDir, workers: workers, queueCapacity: queue, faults: faults)

@@ -23,7 +23,7 @@ struct ChildProcessTests {
         await #expect(throws: LocalRuntimeError.self) {
             try await ChildProcess.run("/bin/sleep", ["30"], timeout: .milliseconds(200))
         }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(20), "killed long before its 30 s")
     }
 
     @Test("a spawned process gets only the given environment, logs to its file, and its whole group is terminated")

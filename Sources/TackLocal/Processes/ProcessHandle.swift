@@ -47,6 +47,9 @@ public struct ProcessHandle: Sendable, Hashable, Codable {
             let signal = status & 0x7f
             return signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)
         }
+        // Our child, not reapable yet: it runs, or its leader is a zombie while its other threads
+        // exit (/proc shows "Z" then, for Go programs such as runc, for a while).
+        if reaped == 0 { return .running }
         guard let stat = ProcStat(pid: pid), stat.startTime == startTime, stat.state != "Z" else { return .gone }
         return .running
     }

@@ -3,6 +3,8 @@
 # image does: as uid 65532 (when run as root), from a root directory it cannot write, with only
 # the state volume writable. Checks readiness, an embedding, a training job, a clean SIGTERM,
 # the shared libraries the runtime image must provide, and that nothing was written outside the volume.
+# With LORA_IMAGE_STAGE=DIR the staged root is built in DIR and kept (scripts/test.sh then runs the
+# local runtime's test of the image on it).
 set -euo pipefail
 
 repository="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -14,13 +16,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-root="$work/root"
+root="${LORA_IMAGE_STAGE:-$work/root}"
+[[ -n "${LORA_IMAGE_STAGE:-}" ]] && rm -rf "$root"
 volume="$work/var-lib-lora-train"
 bash "$repository/manifests/images/lora-train/stage.sh" "$root"
 [[ -f "$root/opt/lora-train/model/model.safetensors" ]] || { echo "error: no model baked in; run scripts/fetch-model.sh" >&2; exit 1; }
 
 echo "==> shared libraries the runtime image must carry"
-libraries="$(ldd "$root/usr/local/bin/lora-train")"
+libraries="$(ldd "$root/opt/lora-train/bin/lora-train")"
 echo "$libraries" | sed 's/^/    /'
 if grep -q "not found" <<<"$libraries"; then echo "error: a library is missing" >&2; exit 1; fi
 if grep -q "libswift\|libFoundation" <<<"$libraries"; then echo "error: the Swift runtime is linked dynamically" >&2; exit 1; fi
@@ -35,7 +38,7 @@ if [[ $(id -u) -eq 0 ]]; then
 fi
 touch "$work/before"
 log="$work/serve.log"
-(cd "$root" && PORT=0 exec "${run_as[@]}" "$root/usr/local/bin/lora-train" serve --model "$root/opt/lora-train/model" \
+(cd "$root" && PORT=0 exec "${run_as[@]}" "$root/opt/lora-train/bin/lora-train" serve --model "$root/opt/lora-train/model" \
     --state-dir "$volume/state" --output-dir "$volume/output" --data-dir "$volume/data") 2>"$log" &
 server=$!
 port=""
@@ -80,6 +83,6 @@ server=""
 [[ $status -eq 0 ]] || { cat "$log" >&2; echo "error: SIGTERM ended lora-train with status $status" >&2; exit 1; }
 echo "==> SIGTERM: exit 0"
 
-written="$(find "$work" -newer "$work/before" -type f ! -path "$volume/*" ! -path "$log")"
+written="$(find "$work" "$root" -newer "$work/before" -type f ! -path "$volume/*" ! -path "$log")"
 [[ -z "$written" ]] || { echo "error: files written outside the volume:" >&2; echo "$written" >&2; exit 1; }
 echo "==> nothing written outside /var/lib/lora-train; the image's files work as the Containerfile runs them"

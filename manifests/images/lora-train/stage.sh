@@ -22,7 +22,7 @@ binary="$(swift build -c release --scratch-path .build-image --show-bin-path)/lo
 [[ -x "$binary" ]] || { echo "error: the build produced no $binary" >&2; exit 1; }
 
 mkdir -p "$root"
-install -D -m 0755 "$binary" "$root/usr/local/bin/lora-train"
+install -D -m 0755 "$binary" "$root/opt/lora-train/bin/lora-train"
 install -D -m 0644 manifests/images/lora-train/image.json "$root/etc/lora-train/image.json"
 if $bake_model && [[ -f models/all-MiniLM-L6-v2/model.safetensors ]]; then
     mkdir -p "$root/opt/lora-train/model"

@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The file operations the container runtimes need, as plain POSIX calls whose errors carry the
+/// path and errno.
+enum ContainerFiles {
+    /// Whether anything (a file, directory, device, or a symbolic link's target) is at `path`.
+    static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    /// Whether `path` is a directory (following symbolic links).
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Whether `path` is a regular file (following symbolic links).
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// Creates `path` and its missing parents (mode 0755); an existing directory is fine.
+    static func makeDirectory(_ path: String) throws(LocalRuntimeError) {
+        if isDirectory(path) { return }
+        let parent = parentPath(path)
+        if parent != path { try makeDirectory(parent) }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw .io(path: path, errno: errno) }
+    }
+
+    /// Makes `path` owned by `uid`:`gid`.
+    static func changeOwner(_ path: String, uid: UInt32, gid: UInt32) throws(LocalRuntimeError) {
+        if chown(path, uid, gid) != 0 { throw .io(path: path, errno: errno) }
+    }
+
+    /// Replaces the file at `path` with `bytes` atomically (a temporary file, fsync, rename).
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(LocalRuntimeError) {
+        let temporary = "\(path).tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(path: temporary, errno: errno) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let failure = errno
+                close(fd)
+                unlink(temporary)
+                throw .io(path: temporary, errno: failure)
+            }
+            written += count
+        }
+        let synced = fsync(fd) == 0
+        let failure = errno
+        close(fd)
+        guard synced else {
+            unlink(temporary)
+            throw .io(path: temporary, errno: failure)
+        }
+        if rename(temporary, path) != 0 {
+            let failure = errno
+            unlink(temporary)
+            throw .io(path: path, errno: failure)
+        }
+    }
+
+    /// Removes the file at `path`; a missing file is fine.
+    static func remove(_ path: String) throws(LocalRuntimeError) {
+        if unlink(path) != 0 && errno != ENOENT { throw .io(path: path, errno: errno) }
+    }
+
+    /// The size of the file at `path`, or 0 when there is none.
+    static func size(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    /// The names in directory `path` (without . and ..); none when it does not exist.
+    static func names(in path: String) throws(LocalRuntimeError) -> [String] {
+        guard let directory = opendir(path) else {
+            if errno == ENOENT { return [] }
+            throw .io(path: path, errno: errno)
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// The directory part of an absolute path: "/a/b" → "/a", "/a" → "/".
+    static func parentPath(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

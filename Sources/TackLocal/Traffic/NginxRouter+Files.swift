@@ -1,0 +1,68 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The router's file operations, with plain POSIX calls so that failures carry their errno.
+extension NginxRouter {
+    /// Creates `path` and its missing parents (mode 0755).
+    static func makeDirectory(_ path: String) throws(LocalRuntimeError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw .io(path: current, errno: errno) }
+        }
+    }
+
+    /// Replaces the file at `path` with `text`: written to a temporary file beside it, then renamed.
+    static func write(_ text: String, to path: String) throws(LocalRuntimeError) {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(path: temporary, errno: errno) }
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let error = errno
+                close(fd)
+                unlink(temporary)
+                throw .io(path: temporary, errno: error)
+            }
+            bytes = bytes.dropFirst(written)
+        }
+        close(fd)
+        try rename(temporary, to: path)
+    }
+
+    /// Renames `source` over `destination` (atomic on one file system).
+    static func rename(_ source: String, to destination: String) throws(LocalRuntimeError) {
+        guard Glibc.rename(source, destination) == 0 else { throw .io(path: destination, errno: errno) }
+    }
+
+    /// The size of the file at `path`, 0 when it is missing.
+    static func size(of path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    /// nginx's emergency, alert and critical messages written to the log after `offset`.
+    static func errors(in path: String, after offset: Int) -> [String] {
+        guard let bytes = try? POSIXRead.bytes(atPath: path), bytes.count > offset else { return [] }
+        return messages(in: String(decoding: bytes[offset...], as: UTF8.self))
+    }
+
+    /// The emergency, alert and critical messages in nginx's output, without time and pid:
+    /// `[emerg] invalid port in upstream "127.0.0.1:0" in /prefix/nginx.conf.next:31`.
+    static func messages(in output: String) -> [String] {
+        output.split(separator: "\n").compactMap { line in
+            guard let level = ["[emerg]", "[alert]", "[crit]"].lazy.compactMap({ line.range(of: $0) }).first else { return nil }
+            var message = line[level.upperBound...].drop { $0 == " " }
+            // "1234#1234: " (pid and thread id) comes before the text.
+            if let colon = message.firstIndex(of: ":"), message[..<colon].allSatisfy({ $0.isNumber || $0 == "#" }) {
+                message = message[message.index(after: colon)...].drop { $0 == " " }
+            }
+            return line[level] + " " + message
+        }
+    }
+}
