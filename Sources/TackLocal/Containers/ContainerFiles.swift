@@ -35,37 +35,6 @@ enum ContainerFiles {
         if chown(path, uid, gid) != 0 { throw .io(path: path, errno: errno) }
     }
 
-    /// Replaces the file at `path` with `bytes` atomically (a temporary file, fsync, rename).
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(LocalRuntimeError) {
-        let temporary = "\(path).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(path: temporary, errno: errno) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let failure = errno
-                close(fd)
-                unlink(temporary)
-                throw .io(path: temporary, errno: failure)
-            }
-            written += count
-        }
-        let synced = fsync(fd) == 0
-        let failure = errno
-        close(fd)
-        guard synced else {
-            unlink(temporary)
-            throw .io(path: temporary, errno: failure)
-        }
-        if rename(temporary, path) != 0 {
-            let failure = errno
-            unlink(temporary)
-            throw .io(path: path, errno: failure)
-        }
-    }
-
     /// Removes the file at `path`; a missing file is fine.
     static func remove(_ path: String) throws(LocalRuntimeError) {
         if unlink(path) != 0 && errno != ENOENT { throw .io(path: path, errno: errno) }

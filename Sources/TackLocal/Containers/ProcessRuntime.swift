@@ -49,7 +49,7 @@ public struct ProcessRuntime: ContainerRuntime {
                 workingDirectory: spec.hostPath(for: spec.process.workingDirectory), logPath: spec.logPath))
         let handle = ContainerHandle(id: spec.id, process: process, logPath: spec.logPath, bundleDirectory: spec.bundleDirectory)
         do {
-            try ContainerFiles.writeAtomically(Array(try JSONEncoder().encode(handle)), to: recordPath(spec.id))
+            try AtomicFile.write(Array(try JSONEncoder().encode(handle)), to: recordPath(spec.id))
         } catch {
             await process.terminate(grace: .seconds(1))
             throw (error as? LocalRuntimeError) ?? .io(path: recordPath(spec.id), errno: EIO)

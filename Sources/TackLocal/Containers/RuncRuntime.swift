@@ -38,7 +38,7 @@ public struct RuncRuntime: ContainerRuntime {
             try ContainerFiles.makeDirectory(mount.hostPath)
             try ContainerFiles.changeOwner(mount.hostPath, uid: spec.process.uid, gid: spec.process.gid)
         }
-        try ContainerFiles.writeAtomically(config.encoded(), to: spec.bundleDirectory + "/config.json")
+        try AtomicFile.write(config.encoded(), to: spec.bundleDirectory + "/config.json")
         let pidFile = spec.bundleDirectory + "/init.pid"
         try ContainerFiles.remove(pidFile)
 

@@ -37,20 +37,20 @@ extension LocalImageStore {
         try copy.applyDirectoryModes()
         try ImageFiles.changeMode(rootfs, 0o755)
         let json = manifest.canonicalJSON
-        try ImageFiles.writeAtomically(json, to: work + "/manifest.json")
+        try AtomicFile.write(json, to: work + "/manifest.json")
         let hex = try ImageDigest.compute(manifestJSON: json, rootfs: rootfs, knownHashes: copy.hashes)
 
         try StoreLock.withLock(lockPath) { () throws(LocalRuntimeError) in
             let blob = blobPath(hex)
             if rename(work, blob) == 0 {
-                ImageFiles.syncDirectory(blobsPath)
+                AtomicFile.syncDirectory(blobsPath)
             } else if !((errno == EEXIST || errno == ENOTEMPTY) && ImageFiles.isDirectory(blob)) {
                 throw .io(path: blob, errno: errno)
             }
             try ImageFiles.makeDirectories(refsPath(name: name))
-            try ImageFiles.writeAtomically([], to: refPath(name: name, hex: hex))
+            try AtomicFile.write([], to: refPath(name: name, hex: hex))
             try ImageFiles.makeDirectories(tagsPath(name: name))
-            try ImageFiles.writeAtomically(Array("sha256:\(hex)\n".utf8), to: tagPath(name: name, tag: tag))
+            try AtomicFile.write(Array("sha256:\(hex)\n".utf8), to: tagPath(name: name, tag: tag))
         }
         return try image(name: name, tag: tag, digest: "sha256:" + hex)
     }

@@ -33,7 +33,7 @@ extension LocalImageStore {
                 let path = tagPath(name: name, tag: tag)
                 guard unlink(path) == 0 || errno == ENOENT else { throw .io(path: path, errno: errno) }
             }
-            ImageFiles.syncDirectory(tagsPath(name: name))
+            AtomicFile.syncDirectory(tagsPath(name: name))
             let stillTagged = try tags(name: name).contains { tag in (try? digest(name: name, tag: tag)) == image.digest }
             if !stillTagged {
                 let path = refPath(name: name, hex: hex)
@@ -58,7 +58,7 @@ extension LocalImageStore {
         try ImageFiles.makeDirectories(temporaryPath)
         let doomed = temporaryPath + "/remove-" + UUID().uuidString
         guard rename(blobPath(hex), doomed) == 0 else { throw .io(path: blobPath(hex), errno: errno) }
-        ImageFiles.syncDirectory(blobsPath)
+        AtomicFile.syncDirectory(blobsPath)
         try ImageFiles.removeTree(doomed)
         for name in try Self.visibleNames(in: filesPath) {
             var info = stat()

@@ -177,7 +177,7 @@ public actor EmbeddedPrometheus {
         }
         let text = Array(config.render().utf8)
         let configChanged = (try? POSIXRead.bytes(atPath: configPath)) != text
-        if configChanged { try FileSDTargets.replaceAtomically(configPath, with: text) }
+        if configChanged { try AtomicFile.write(text, to: configPath) }
 
         if let handle, handle.isRunning {
             if configChanged { try await reload() }

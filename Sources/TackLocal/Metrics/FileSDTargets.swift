@@ -11,7 +11,7 @@ public enum FileSDTargets {
     public static func write(_ targets: some Sequence<ScrapeTarget>, to path: String) throws(LocalRuntimeError) -> Bool {
         let bytes = render(targets)
         if let current = try? POSIXRead.bytes(atPath: path), current == bytes { return false }
-        try replaceAtomically(path, with: bytes)
+        try AtomicFile.write(bytes, to: path)
         return true
     }
 
@@ -32,37 +32,6 @@ public enum FileSDTargets {
     private struct Group: Encodable {
         var targets: [String]
         var labels: [String: String]
-    }
-
-    /// Replaces the file at `path` with `bytes` through a temporary file beside it whose name does
-    /// not end in `.json`, so Prometheus never matches it.
-    static func replaceAtomically(_ path: String, with bytes: [UInt8]) throws(LocalRuntimeError) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = "\(directory.isEmpty ? "." : directory)/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(path: path, errno: errno) }
-        var failure: Int32?
-        var written = 0
-        while written < bytes.count, failure == nil {
-            let count = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno != EINTR { failure = errno }
-            } else {
-                written += count
-            }
-        }
-        if failure == nil, fsync(fd) != 0 { failure = errno }
-        if close(fd) != 0, failure == nil { failure = errno }
-        if failure == nil, rename(temporary, path) != 0 { failure = errno }
-        if let failure {
-            unlink(temporary)
-            throw .io(path: path, errno: failure)
-        }
-        let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
-        }
     }
 }
 

@@ -47,16 +47,7 @@ public struct RuntimeStateStore: Sendable {
     }
 
     private func save(_ state: RuntimeState) throws {
-        let data = try JSONEncoder.runtime.encode(state)
-        let temporary = home.stateFile + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw LocalRuntimeError.io(path: temporary, errno: errno) }
-        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard written == data.count, synced, rename(temporary, home.stateFile) == 0 else {
-            throw LocalRuntimeError.io(path: home.stateFile, errno: errno)
-        }
+        try AtomicFile.write(Array(try JSONEncoder.runtime.encode(state)), to: home.stateFile, mode: 0o600)
     }
 }
 

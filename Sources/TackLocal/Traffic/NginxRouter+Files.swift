@@ -14,27 +14,6 @@ extension NginxRouter {
         }
     }
 
-    /// Replaces the file at `path` with `text`: written to a temporary file beside it, then renamed.
-    static func write(_ text: String, to path: String) throws(LocalRuntimeError) {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(path: temporary, errno: errno) }
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let error = errno
-                close(fd)
-                unlink(temporary)
-                throw .io(path: temporary, errno: error)
-            }
-            bytes = bytes.dropFirst(written)
-        }
-        close(fd)
-        try rename(temporary, to: path)
-    }
-
     /// Renames `source` over `destination` (atomic on one file system).
     static func rename(_ source: String, to destination: String) throws(LocalRuntimeError) {
         guard Glibc.rename(source, destination) == 0 else { throw .io(path: destination, errno: errno) }

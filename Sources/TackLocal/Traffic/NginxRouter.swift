@@ -68,7 +68,7 @@ public actor NginxRouter {
             do throws(LocalRuntimeError) {
                 try await reload(master, to: next, config: config)
             } catch {
-                try? Self.write(current, to: config.path)  // the file shows what runs
+                try? AtomicFile.write(Array(current.utf8), to: config.path)  // the file shows what runs
                 throw error
             }
             return true
@@ -155,7 +155,7 @@ public actor NginxRouter {
     /// over the live one; a rejected configuration is removed and nginx's message thrown.
     private func install(_ text: String, config: NginxConfig) async throws(LocalRuntimeError) {
         let candidate = config.path + ".next"
-        try Self.write(text, to: candidate)
+        try AtomicFile.write(Array(text.utf8), to: candidate)
         do {
             _ = try await ChildProcess.run(
                 executable, ["-t", "-q", "-p", prefix + "/", "-c", candidate, "-e", "stderr"], timeout: .seconds(10))
