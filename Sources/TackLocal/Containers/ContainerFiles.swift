@@ -10,24 +10,10 @@ enum ContainerFiles {
         access(path, F_OK) == 0
     }
 
-    /// Whether `path` is a directory (following symbolic links).
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
-
     /// Whether `path` is a regular file (following symbolic links).
     static func isRegularFile(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
-    }
-
-    /// Creates `path` and its missing parents (mode 0755); an existing directory is fine.
-    static func makeDirectory(_ path: String) throws(LocalRuntimeError) {
-        if isDirectory(path) { return }
-        let parent = parentPath(path)
-        if parent != path { try makeDirectory(parent) }
-        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw .io(path: path, errno: errno) }
     }
 
     /// Makes `path` owned by `uid`:`gid`.

@@ -66,9 +66,11 @@ public struct ContainerSpec: Sendable, Hashable, Codable {
     }
 
     /// A runc-safe id for replica `replica` of a track: `tack-<account>-<app>-<track>-<n>`, each
-    /// part lowercased with anything but letters, digits, `_` and `.` turned into `-`.
+    /// part lowercased with anything but letters, digits, `_` and `.` turned into `-`; an id over
+    /// 128 characters keeps `tack-` and its last 123 (the serial number stays).
     public static func replicaID(account: String, app: String, track: String, replica: Int) -> String {
-        (["tack"] + [account, app, track].map(sanitized) + ["\(replica)"]).joined(separator: "-")
+        let id = (["tack"] + [account, app, track].map(sanitized) + ["\(replica)"]).joined(separator: "-")
+        return id.count <= 128 ? id : "tack-" + id.suffix(123)
     }
 
     /// Why `id` cannot name a runc container, or nil when it can.

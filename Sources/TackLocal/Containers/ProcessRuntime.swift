@@ -33,10 +33,10 @@ public struct ProcessRuntime: ContainerRuntime {
             if existing.process.isRunning { return existing }
             try ContainerFiles.remove(recordPath(spec.id))
         }
-        try ContainerFiles.makeDirectory(stateRoot)
-        try ContainerFiles.makeDirectory(spec.bundleDirectory)
-        try ContainerFiles.makeDirectory(ContainerFiles.parentPath(spec.logPath))
-        for mount in spec.writableMounts { try ContainerFiles.makeDirectory(mount.hostPath) }
+        try Directory.create(stateRoot)
+        try Directory.create(spec.bundleDirectory)
+        try Directory.create(ContainerFiles.parentPath(spec.logPath))
+        for mount in spec.writableMounts { try Directory.create(mount.hostPath) }
 
         let translated = { (value: String) in
             value.hasPrefix("/") && !value.contains(":") ? spec.hostPath(for: value) : value

@@ -32,10 +32,10 @@ public struct RuncRuntime: ContainerRuntime {
             try await delete(spec.id)
         }
 
-        try ContainerFiles.makeDirectory(spec.bundleDirectory)
-        try ContainerFiles.makeDirectory(ContainerFiles.parentPath(spec.logPath))
+        try Directory.create(spec.bundleDirectory)
+        try Directory.create(ContainerFiles.parentPath(spec.logPath))
         for mount in spec.writableMounts {
-            try ContainerFiles.makeDirectory(mount.hostPath)
+            try Directory.create(mount.hostPath)
             try ContainerFiles.changeOwner(mount.hostPath, uid: spec.process.uid, gid: spec.process.gid)
         }
         try AtomicFile.write(config.encoded(), to: spec.bundleDirectory + "/config.json")

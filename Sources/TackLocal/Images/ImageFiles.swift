@@ -115,14 +115,6 @@ enum ImageFiles {
         }
     }
 
-    /// Creates `path` and its missing parents.
-    static func makeDirectories(_ path: String) throws(LocalRuntimeError) {
-        if isDirectory(path) { return }
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty && parent != path { try makeDirectories(parent) }
-        try makeDirectory(path)
-    }
-
     static func changeMode(_ path: String, _ mode: UInt32) throws(LocalRuntimeError) {
         guard chmod(path, mode_t(mode)) == 0 else { throw .io(path: path, errno: errno) }
     }

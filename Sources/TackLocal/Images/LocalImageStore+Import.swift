@@ -23,7 +23,7 @@ extension LocalImageStore {
         guard stat(source, &sourceInfo) == 0, sourceInfo.st_mode & ImageFiles.typeMask == ImageFiles.directoryType else {
             throw .invalidImage(path: source, reason: "is not a directory")
         }
-        for directory in [blobsPath, temporaryPath, filesPath] { try ImageFiles.makeDirectories(directory) }
+        for directory in [blobsPath, temporaryPath, filesPath] { try Directory.create(directory) }
         removeAbandonedImports()
 
         let work = temporaryPath + "/import-" + UUID().uuidString
@@ -47,9 +47,9 @@ extension LocalImageStore {
             } else if !((errno == EEXIST || errno == ENOTEMPTY) && ImageFiles.isDirectory(blob)) {
                 throw .io(path: blob, errno: errno)
             }
-            try ImageFiles.makeDirectories(refsPath(name: name))
+            try Directory.create(refsPath(name: name))
             try AtomicFile.write([], to: refPath(name: name, hex: hex))
-            try ImageFiles.makeDirectories(tagsPath(name: name))
+            try Directory.create(tagsPath(name: name))
             try AtomicFile.write(Array("sha256:\(hex)\n".utf8), to: tagPath(name: name, tag: tag))
         }
         return try image(name: name, tag: tag, digest: "sha256:" + hex)

@@ -55,7 +55,7 @@ extension LocalImageStore {
     /// Moves the image directory out of `blobs/` (one rename, so it vanishes whole), deletes it,
     /// and drops pooled files no image links to any more. Called with the lock held.
     private func deleteBlob(_ hex: String) throws(LocalRuntimeError) {
-        try ImageFiles.makeDirectories(temporaryPath)
+        try Directory.create(temporaryPath)
         let doomed = temporaryPath + "/remove-" + UUID().uuidString
         guard rename(blobPath(hex), doomed) == 0 else { throw .io(path: blobPath(hex), errno: errno) }
         AtomicFile.syncDirectory(blobsPath)

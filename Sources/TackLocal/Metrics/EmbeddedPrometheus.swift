@@ -100,7 +100,6 @@ public actor EmbeddedPrometheus {
             await Self.pause(.milliseconds(100))
         }
         await recorded.terminate(grace: .seconds(5))
-        _ = await Self.reapZombie(recorded)
         return false
     }
 
@@ -110,7 +109,7 @@ public actor EmbeddedPrometheus {
     /// the file changed.
     @discardableResult
     public func setTargets(_ targets: [ScrapeTarget]) throws(LocalRuntimeError) -> Bool {
-        try Self.makeDirectory(config.targetsDirectory)
+        try Directory.create(config.targetsDirectory)
         return try FileSDTargets.write(targets, to: targetsPath)
     }
 
@@ -161,7 +160,6 @@ public actor EmbeddedPrometheus {
         if let starting { _ = try? await starting.value }
         if let handle {
             await handle.terminate(grace: grace)
-            _ = await Self.reapZombie(handle)
         }
         handle = nil
     }
@@ -169,9 +167,9 @@ public actor EmbeddedPrometheus {
     // MARK: - Starting
 
     private func startOnce(timeout: Duration) async throws(LocalRuntimeError) -> ProcessHandle {
-        try Self.makeDirectory(directory)
-        try Self.makeDirectory(config.targetsDirectory)
-        try Self.makeDirectory(dataPath)
+        try Directory.create(directory)
+        try Directory.create(config.targetsDirectory)
+        try Directory.create(dataPath)
         if (try? POSIXRead.bytes(atPath: targetsPath)) == nil {
             try FileSDTargets.write([], to: targetsPath)
         }
@@ -202,12 +200,10 @@ public actor EmbeddedPrometheus {
             case .signalled(let signal):
                 throw .commandFailed(command: spec.commandLine, status: 128 + signal, output: failure(since: logStart))
             case .gone:
-                let status = await Self.reapZombie(started) ?? -1
-                throw .commandFailed(command: spec.commandLine, status: status, output: failure(since: logStart))
+                throw .commandFailed(command: spec.commandLine, status: -1, output: failure(since: logStart))
             }
             if ContinuousClock.now >= deadline || Task.isCancelled {
                 await started.terminate(grace: .seconds(5))
-                _ = await Self.reapZombie(started)
                 let waited = timeout - (deadline - ContinuousClock.now)
                 throw .timedOut(what: "Prometheus on \(url) to be ready (see \(logPath))", seconds: waited.seconds)
             }
@@ -259,15 +255,6 @@ public actor EmbeddedPrometheus {
         }
     }
 
-    /// Creates `path` and its missing parents (mode 0755).
-    private static func makeDirectory(_ path: String) throws(LocalRuntimeError) {
-        var current = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, 0o755) != 0, errno != EEXIST { throw .io(path: current, errno: errno) }
-        }
-    }
-
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
     static func isListening(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -282,28 +269,6 @@ public actor EmbeddedPrometheus {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-    }
-
-    /// Reaps `handle` when it is a child of this process that has exited but is not reaped yet,
-    /// and returns its exit status. `ProcessHandle.state()` reports such a child as gone without
-    /// reaping it when it looks while the process is a zombie in /proc but not yet waitable: a
-    /// multi-threaded program such as Prometheus shows "Z" from the moment its main thread exits
-    /// until its last thread does. That would leave a zombie and lose the status. The start time
-    /// is checked first, and an unreaped child's pid cannot be reused, so no other process is
-    /// ever reaped here.
-    private static func reapZombie(_ handle: ProcessHandle) async -> Int32? {
-        let deadline = ContinuousClock.now + .seconds(2)
-        while let stat = ProcStat(pid: handle.pid), stat.startTime == handle.startTime, stat.state == "Z" {
-            var status: Int32 = 0
-            let reaped = waitpid(handle.pid, &status, WNOHANG)
-            if reaped == handle.pid {
-                let signal = status & 0x7f
-                return signal == 0 ? (status >> 8) & 0xff : 128 + signal
-            }
-            if reaped < 0 || ContinuousClock.now >= deadline { return nil }
-            await pause(.milliseconds(10))
-        }
-        return nil
     }
 
     /// Sleeps, even in a cancelled task (so a stop or a failed start still waits for the process).

@@ -41,6 +41,9 @@ public struct ProcessHandle: Sendable, Hashable, Codable {
     /// The process's state now. An exited child is reaped, so its status is reported once;
     /// later calls answer `.gone`.
     public func state() -> State {
+        // An unreaped child keeps its /proc entry, zombie or not, so checking the start time first
+        // means a pid reused after a reap is never waited on (or taken for this process).
+        guard let stat = ProcStat(pid: pid), stat.startTime == startTime else { return .gone }
         var status: Int32 = 0
         let reaped = waitpid(pid, &status, WNOHANG)
         if reaped == pid {
@@ -50,8 +53,8 @@ public struct ProcessHandle: Sendable, Hashable, Codable {
         // Our child, not reapable yet: it runs, or its leader is a zombie while its other threads
         // exit (/proc shows "Z" then, for Go programs such as runc, for a while).
         if reaped == 0 { return .running }
-        guard let stat = ProcStat(pid: pid), stat.startTime == startTime, stat.state != "Z" else { return .gone }
-        return .running
+        // Not our child: a zombie is another parent's to reap, and gone for us.
+        return stat.state == "Z" ? .gone : .running
     }
 
     /// Sends `signal` to the process's whole process group (falling back to the process alone).

@@ -27,8 +27,15 @@ extension LocalRuntime {
             }
             state.workloads[w].tracks[t].replicas[r] = replica
         case .stop(let name), .kill(let name):
-            // The container runtime sends SIGTERM and SIGKILL after the grace itself.
-            try? await containers.stop(name, grace: planner.terminationGrace)
+            // The container runtime sends SIGTERM, and SIGKILL after the grace (none for a kill).
+            // A replica whose stop failed stays recorded: the planner kills it once its grace is over.
+            let grace: Duration = if case .kill = effect { .zero } else { planner.terminationGrace }
+            do {
+                try await containers.stop(name, grace: grace)
+            } catch {
+                announce("could not stop replica \(name): \(error)")
+                return
+            }
             if let r = state.workloads[w].tracks[t].replicas.firstIndex(where: { $0.name == name }) {
                 state.workloads[w].tracks[t].replicas.remove(at: r)
             }

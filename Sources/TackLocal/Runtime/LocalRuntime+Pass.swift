@@ -29,7 +29,7 @@ extension LocalRuntime {
                     defer { serial += 1 }
                     let port = Self.freePort(avoiding: &taken)
                     return ReplicaRecord(
-                        name: ReplicaName.make(app: app, account: account, track: kind, serial: serial),
+                        name: ContainerSpec.replicaID(account: account, app: app, track: kind.rawValue, replica: serial),
                         image: image, generation: generation, port: port)
                 }
                 state.nextReplicaSerial = serial
@@ -96,13 +96,13 @@ extension LocalRuntime {
     /// Whether each recorded replica still runs, and whether the running ones pass their
     /// readiness check, looked at concurrently.
     func observeReplicas(_ state: RuntimeState) async -> [String: ReplicaObservation] {
-        let replicas = state.allReplicas.map(\.replica).filter { $0.process != nil }
-        let readiness = Dictionary(
-            state.workloads.flatMap { w in w.tracks.flatMap { t in t.replicas.map { ($0.name, t.spec) } } },
-            uniquingKeysWith: { a, _ in a })
+        // The readiness path comes from the image, read once per track.
+        let replicas = state.workloads.flatMap(\.tracks).flatMap { track in
+            let path = try? images.resolve(track.spec.image).manifest.readiness
+            return track.replicas.filter { $0.process != nil }.map { ($0, path) }
+        }
         return await withTaskGroup(of: (String, ReplicaObservation).self) { group in
-            for replica in replicas {
-                let path = readiness[replica.name].flatMap { try? images.resolve($0.image).manifest.readiness }
+            for (replica, path) in replicas {
                 group.addTask { (replica.name, await self.observe(replica, readinessPath: path)) }
             }
             var observed: [String: ReplicaObservation] = [:]
@@ -140,14 +140,5 @@ extension LocalRuntime {
                 return port
             }
         }
-    }
-}
-
-/// Replica names: `<app>-<account>-<track>-<serial>`, cut to what runc accepts.
-enum ReplicaName {
-    static func make(app: String, account: String, track: Track, serial: Int) -> String {
-        let raw = "\(app)-\(account)-\(track.rawValue)-\(serial)"
-        let safe = String(raw.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "-" })
-        return safe.count <= 120 ? safe : String(safe.suffix(120))
     }
 }

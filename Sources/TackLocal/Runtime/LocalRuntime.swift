@@ -41,7 +41,7 @@ public actor LocalRuntime {
         do {
             self.probe = try CurlHTTPClient()
         } catch {
-            throw LocalRuntimeError.io(path: "libcurl", errno: EINVAL)
+            throw LocalRuntimeError.requestFailed(service: "libcurl", reason: "\(error)")
         }
     }
 

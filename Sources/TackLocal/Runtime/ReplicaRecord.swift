@@ -3,7 +3,7 @@ import TackCore
 
 /// One replica the runtime started or will start, as the state file records it.
 public struct ReplicaRecord: Sendable, Hashable, Codable {
-    /// A name unique in the runtime, such as `lora-demo-aws-eu-central-1-canary-7`; also the
+    /// A name unique in the runtime, such as `tack-aws-eu-central-1-lora-demo-canary-7`; also the
     /// container id and the `replica` label of its metrics.
     public var name: String
     /// The image it runs, pinned by digest.

@@ -5,15 +5,6 @@ import Glibc
 
 /// The router's file operations, with plain POSIX calls so that failures carry their errno.
 extension NginxRouter {
-    /// Creates `path` and its missing parents (mode 0755).
-    static func makeDirectory(_ path: String) throws(LocalRuntimeError) {
-        var current = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw .io(path: current, errno: errno) }
-        }
-    }
-
     /// Renames `source` over `destination` (atomic on one file system).
     static func rename(_ source: String, to destination: String) throws(LocalRuntimeError) {
         guard Glibc.rename(source, destination) == 0 else { throw .io(path: destination, errno: errno) }

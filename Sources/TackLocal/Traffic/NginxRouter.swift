@@ -123,7 +123,7 @@ public actor NginxRouter {
 
     /// Writes, tests and starts a first configuration, and waits until the workers answer.
     private func launch(_ routes: [Route]) async throws(LocalRuntimeError) -> ProcessHandle {
-        for directory in [prefix, prefix + "/logs", prefix + "/temp"] { try Self.makeDirectory(directory) }
+        for directory in [prefix, prefix + "/logs", prefix + "/temp"] { try Directory.create(directory) }
         let previous = (try? POSIXRead.string(atPath: prefix + "/nginx.conf")).flatMap(NginxConfig.header(of:))
         let config = makeConfig(controlPort: try FreePort.next())
         try Self.validate(routes, controlPort: config.controlPort)
