@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries (Debian packages named as apt providers).
@@ -29,12 +30,18 @@ let package = Package(
         // The embedded local runtime: runc replicas, the nginx router, the embedded Prometheus.
         .target(name: "CSpawn"),  // glibc's GNU posix_spawn extensions (new session, closefrom, chdir)
         .target(name: "TackLocal", dependencies: ["CSpawn", "TackCore", "TackHTTP"], swiftSettings: strict),
+        // The reconciler: executions as persisted state machines, driven through ClusterDriver and MetricsSource.
+        .target(
+            name: "TackEngine",
+            dependencies: ["TackCore", "TackPipeline", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         // The trainer library; it does not depend on the controller.
         .target(name: "LoRA", dependencies: ["COpenBLAS", "TackYAML"], swiftSettings: strict),
         .executableTarget(
             name: "tack",
             dependencies: [
-                "TackPipeline", "TackLocal",
+                "TackPipeline", "TackLocal", "TackEngine", "TackPrometheus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -65,6 +72,12 @@ let package = Package(
         ),
         .testTarget(name: "TackHTTPTests", dependencies: ["TackHTTP"], exclude: ["Servers"], swiftSettings: strict),
         .testTarget(name: "TackPrometheusTests", dependencies: ["TackPrometheus"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "TackEngineTests",
+            dependencies: ["TackEngine", "TackLocal", "TackPrometheus", "TackHTTP"],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "TackLocalTests", dependencies: ["TackLocal", "TackHTTP"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "LoRATests", dependencies: ["LoRA"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "COpenBLAS", "CYAML"], swiftSettings: strict),

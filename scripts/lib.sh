@@ -1,8 +1,9 @@
 # Shared by demo.sh and test.sh: installs what Tack needs on Debian, or says how.
 # shellcheck shell=bash
 
-# The Debian packages every build needs (system libraries of the CCurl, CYAML and COpenBLAS shims).
-TACK_BUILD_PACKAGES=(pkg-config libcurl4-openssl-dev libyaml-dev libopenblas-dev)
+# The Debian packages every build needs (system libraries of the CCurl, CYAML and COpenBLAS shims,
+# and SQLite for GRDB).
+TACK_BUILD_PACKAGES=(pkg-config libcurl4-openssl-dev libyaml-dev libopenblas-dev libsqlite3-dev)
 # What the tests need besides: a real Prometheus, nginx (HTTP/2 and the local router), runc (the
 # local runtime's containers), and openssl for test certificates.
 TACK_TEST_PACKAGES=(prometheus nginx runc openssl python3)

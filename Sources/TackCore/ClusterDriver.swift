@@ -18,6 +18,11 @@ public protocol ClusterDriver: Sendable {
     /// Removes a track and its replicas; removing a track that does not exist succeeds.
     func delete(app: String, track: Track) async throws
 
+    /// Makes the replicas of `source` serve as `track` (blue-green's promotion after the switch):
+    /// `track`'s former replicas are removed, `source`'s traffic share moves to `track`, and
+    /// `source` no longer exists. When `source` does not exist, nothing happens.
+    func replace(app: String, _ track: Track, with source: Track) async throws
+
     /// Routes the application's traffic by `split`; a track without ready replicas gets none.
     func setTraffic(app: String, _ split: TrafficSplit) async throws
 

@@ -36,7 +36,7 @@ struct CanaryPlan {
     /// Weighted routing sends exactly `weight`; replica routing gets the nearest share the replica counts allow.
     private func setWeight(_ weight: Int) -> PlanStep {
         let size = cluster.targetSize
-        let canary = min(size, max(1, (size * weight + 99) / 100))
+        let canary = cluster.canaryReplicas(weight: weight)
         guard routing == .replicas else {
             let via = routing == .nginx ? "nginx" : "the HTTPRoute"
             return PlanStep(number: 0, action: "setWeight",
@@ -54,4 +54,12 @@ struct CanaryPlan {
 /// "replica" or "replicas".
 func replicas(_ count: Int) -> String {
     count == 1 ? "replica" : "replicas"
+}
+
+extension ClusterDeployment {
+    /// The canary's replicas at `weight` percent: `ceil(targetSize × weight / 100)`, at least one
+    /// while the weight is above 0, at most `targetSize`. The plan and the engine both use it.
+    public func canaryReplicas(weight: Int) -> Int {
+        weight <= 0 ? 0 : min(targetSize, max(1, (targetSize * weight + 99) / 100))
+    }
 }

@@ -11,7 +11,7 @@ struct Tack: AsyncParsableCommand {
             """,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, UpCommand.self, StatusCommand.self, DownCommand.self,
-            ImageCommand.self, SuperviseCommand.self,
+            ImageCommand.self, SuperviseCommand.self, RunCommand.self,
         ]
     )
 }

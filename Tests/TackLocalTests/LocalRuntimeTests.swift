@@ -83,7 +83,11 @@ struct LocalRuntimeTests {
 
         /// GETs `/` on the application's listener `count` times; the answers' versions counted.
         func versions(account: String = "aws", app: String = "web", count: Int) async throws -> [String: Int] {
-            let url = try #require(try await runtime.url(account: account, app: app))
+            try await versions(at: try #require(try await runtime.url(account: account, app: app)), count: count)
+        }
+
+        /// GETs `/` on `url` `count` times; the answers' versions (or `HTTP status`) counted.
+        func versions(at url: String, count: Int) async throws -> [String: Int] {
             var counts: [String: Int] = [:]
             for _ in 0..<count {
                 let response = try await http.send(HTTPRequest(url: url + "/", timeout: .seconds(5)))

@@ -36,6 +36,15 @@ struct NginxConfigTests {
         #expect(route.replicaWeights.allSatisfy { $0.backend.isReady && route.split[$0.backend.track] > 0 })
     }
 
+    @Test("the preview listener routes to the ready preview replicas alone, evenly, whatever the split")
+    func previewWeights() {
+        let shop = Self.goldenRoutes[1]
+        #expect(shop.previewWeights.map { $0.backend.port } == [9202, 9203])
+        #expect(shop.previewWeights.allSatisfy { $0.weight == 1 })
+        #expect(shop.replicaWeights.map { $0.backend.port } == [9201], "the main listener follows the split")
+        #expect(Self.goldenRoutes[2].previewWeights.isEmpty)
+    }
+
     @Test("the rendered configuration matches the golden file")
     func golden() throws {
         let config = NginxConfig(prefix: "/var/lib/tack/router", controlPort: 9000, workerUser: "nobody nogroup")
@@ -67,6 +76,7 @@ struct NginxConfigTests {
         #expect(result.stderr.contains("test is successful"), "\(result.stderr)")
         #expect(!result.stderr.contains("[warn]"), "\(result.stderr)")
         #expect(text.contains("return 503 \"no replica of staging/api can take traffic\\n\";"))
+        #expect(text.contains("return 503 \"no preview replica of staging/api can take traffic\\n\";"))
         #expect(text.contains("8081 \"a_c_count___/_web_app_\";"))
     }
 
@@ -86,15 +96,32 @@ struct NginxConfigTests {
             try NginxRouter.validate([route], controlPort: 8080)
         }
         #expect(throws: Never.self) { try NginxRouter.validate([route, other], controlPort: 9000) }
+        other.previewPort = 8080
+        #expect(throws: LocalRuntimeError.invalidRoute(route: "prod/api", reason: "port 8080 is already the listener of prod/chat")) {
+            try NginxRouter.validate([route, other], controlPort: 9000)
+        }
+        other.previewPort = 8081
+        #expect(throws: LocalRuntimeError.invalidRoute(route: "prod/api", reason: "port 8081 is already the listener of prod/api")) {
+            try NginxRouter.validate([route, other], controlPort: 9000)
+        }
     }
 
-    /// prod/chat at 90/10 over three stable replicas (one not ready) and one canary; staging/api
-    /// with no ready replica.
+    /// prod/chat at 90/10 over three stable replicas (one not ready) and one canary; prod/shop in
+    /// blue-green, all traffic to active, with two ready preview replicas behind its preview
+    /// listener; staging/api with no ready replica and no preview.
     static let goldenRoutes = [
         route(stable: 3, canary: 1, split: .canary(10), unready: [9002]),
         Route(
+            account: "prod", app: "shop", port: 8070,
+            backends: [
+                Route.Backend(track: .preview, version: "v2", port: 9203),
+                Route.Backend(track: .active, version: "v1", port: 9201),
+                Route.Backend(track: .preview, version: "v2", port: 9202),
+            ],
+            split: .all(to: .active), previewPort: 8071),
+        Route(
             account: "staging", app: "api", port: 8090,
             backends: [Route.Backend(track: .stable, version: "sha256:4f2a", port: 9101, isReady: false)],
-            split: .all(to: .stable)),
+            split: .all(to: .stable), previewPort: 8091),
     ]
 }

@@ -111,4 +111,32 @@ struct ReplicaPlannerTests {
         #expect(plan(&t) == [])
         #expect(t.replicas.isEmpty)
     }
+
+    @Test("replace makes the preview's replicas the active track unchanged, and the former active ones stop")
+    func replaceTrack() {
+        var active = track(replicas: 2, image: v1, generation: 3, [running("a1", generation: 3), running("a0", generation: 2)])
+        active.spec.track = .active
+        active.replicas[1].isTerminating = true
+        active.replicas[1].isStopRequested = true
+        var preview = track(replicas: 2, image: v2, generation: 1, [running("p1", image: v2), running("p2", image: v2)])
+        preview.spec.track = .preview
+        var workload = WorkloadRecord(account: "aws", app: "lora", listenPort: 8080, traffic: .all(to: .preview), tracks: [active, preview])
+
+        #expect(planner.replace(.active, with: .preview, in: &workload, now: now))
+        #expect(workload.tracks.map(\.spec.track) == [.active])
+        #expect(workload.traffic == .all(to: .active))
+        var moved = workload.tracks[0]
+        #expect(moved.spec.image == v2 && moved.spec.replicas == 2 && moved.generation == 1)
+        #expect(moved.replicas.map(\.name) == ["a1", "a0", "p1", "p2"])
+        #expect(moved.replicas.map(\.isTerminating) == [true, true, false, false])
+        #expect(moved.replicas[0].killAfter == now.addingTimeInterval(10) && !moved.replicas[0].isReady)
+        #expect(LocalRuntime.status(of: moved).updated == 2 && LocalRuntime.status(of: moved).available == 2)
+        // The next plan stops the former active replica still running, and starts nothing.
+        #expect(plan(&moved, ["p1": .running(isReady: true), "p2": .running(isReady: true)]) == [.stop(name: "a1")])
+
+        let replaced = workload
+        #expect(!planner.replace(.active, with: .preview, in: &workload, now: now), "the preview is gone: nothing to do")
+        #expect(workload == replaced)
+        #expect(!planner.replace(.active, with: .active, in: &workload, now: now))
+    }
 }

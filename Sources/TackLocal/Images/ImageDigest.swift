@@ -1,3 +1,5 @@
+import TackCore
+
 /// The digest of a local image: SHA-256 over a canonical description of its manifest and files,
 /// so that equal content gives an equal digest wherever and whenever it was imported.
 ///

@@ -1,3 +1,4 @@
+import TackCore
 import Foundation
 
 #if canImport(Glibc)

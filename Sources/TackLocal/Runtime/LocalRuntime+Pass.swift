@@ -14,6 +14,7 @@ extension LocalRuntime {
     func pass(_ state: inout RuntimeState) async throws {
         announceFallbackOnce()
         state.containerRuntime = selection.kind.rawValue
+        assignPreviewPorts(&state)
         try await ensureInfrastructure(&state)
         let observed = await observeReplicas(state)
         var effects: [(account: String, app: String, track: Track, effect: ReplicaEffect)] = []
@@ -58,7 +59,7 @@ extension LocalRuntime {
                         Route.Backend(track: track.spec.track, version: $0.image.version, port: $0.port, isReady: $0.isReady)
                     }
                 },
-                split: workload.traffic)
+                split: workload.traffic, previewPort: workload.previewPort)
         }
         try await router.apply(routes)
         let targets = state.allReplicas.filter { $0.replica.process != nil && !$0.replica.isTerminating }.map {
@@ -67,6 +68,14 @@ extension LocalRuntime {
                 replica: $0.replica.name, port: $0.replica.port)
         }
         try await prometheus?.setTargets(targets)
+    }
+
+    /// Gives a preview listener port to each application recorded before preview listeners existed.
+    func assignPreviewPorts(_ state: inout RuntimeState) {
+        var taken = state.usedPorts
+        for w in state.workloads.indices where state.workloads[w].previewPort == nil {
+            state.workloads[w].previewPort = Self.freePort(avoiding: &taken)
+        }
     }
 
     /// Starts nginx and Prometheus, or adopts the ones an earlier process started.

@@ -61,6 +61,17 @@ extension LocalRuntime {
         }
     }
 
+    /// Makes the replicas of `source` serve as `track` (see `ClusterDriver.replace`): they keep
+    /// running, `track`'s former replicas stop after the routes change, and `source` is gone.
+    public func replace(account: String, app: String, _ track: Track, with source: Track) async throws {
+        try await store.withLockedState { state in
+            guard let w = state.workloadIndex(account: account, app: app),
+                planner.replace(track, with: source, in: &state.workloads[w], now: Date())
+            else { return }
+            try await pass(&state)
+        }
+    }
+
     /// Routes an application's traffic in an account by `split`.
     public func setTraffic(account: String, app: String, _ split: TrafficSplit) async throws {
         try await store.withLockedState { state in
@@ -104,37 +115,8 @@ extension LocalRuntime {
         var taken = state.usedPorts
         state.workloads.append(
             WorkloadRecord(
-                account: account, app: app, listenPort: Self.freePort(avoiding: &taken), traffic: TrafficSplit([:]),
-                tracks: []))
+                account: account, app: app, listenPort: Self.freePort(avoiding: &taken),
+                previewPort: Self.freePort(avoiding: &taken), traffic: TrafficSplit([:]), tracks: []))
         return state.workloads.count - 1
-    }
-}
-
-/// The `ClusterDriver` of one `kind: local` account, on the shared local runtime.
-public struct LocalDriver: ClusterDriver {
-    /// The account.
-    public let account: String
-    /// The runtime it acts on.
-    public let runtime: LocalRuntime
-
-    /// A driver for `account`.
-    public init(account: String, runtime: LocalRuntime) {
-        self.account = account
-        self.runtime = runtime
-    }
-
-    public func resolve(_ image: ImageRef) async throws -> ImageRef { try await runtime.resolve(image) }
-    public func apply(_ spec: TrackSpec) async throws { try await runtime.apply(account: account, spec) }
-    public func scale(app: String, track: Track, replicas: Int) async throws {
-        try await runtime.scale(account: account, app: app, track: track, replicas: replicas)
-    }
-    public func delete(app: String, track: Track) async throws {
-        try await runtime.delete(account: account, app: app, track: track)
-    }
-    public func setTraffic(app: String, _ split: TrafficSplit) async throws {
-        try await runtime.setTraffic(account: account, app: app, split)
-    }
-    public func status(app: String) async throws -> WorkloadStatus {
-        try await runtime.status(account: account, app: app)
     }
 }

@@ -3,10 +3,11 @@ import TackCore
 import TackHTTP
 
 /// The embedded runtime for `kind: local` accounts: replicas as runc containers (or plain
-/// processes), an nginx listener per application and account that splits traffic by weight, and
-/// an embedded Prometheus that scrapes every replica. All of it is recorded in `$TACK_HOME`, and
-/// each `pass()` brings what runs in line with what the state file asks for, so any `tack`
-/// process (the `tack up` supervisor, the controller, a CLI command) can drive it.
+/// processes), an nginx listener per application and account that splits traffic by weight (and a
+/// preview listener for track `preview`), and an embedded Prometheus that scrapes every replica.
+/// All of it is recorded in `$TACK_HOME`, and each `pass()` brings what runs in line with what the
+/// state file asks for, so any `tack` process (the `tack up` supervisor, the controller, a CLI
+/// command) can drive it.
 public actor LocalRuntime {
     /// The state directory.
     public nonisolated let home: RuntimeHome
@@ -52,8 +53,15 @@ public actor LocalRuntime {
 
     /// The URL of an application's listener in an account, once it exists.
     public func url(account: String, app: String) throws -> String? {
+        try endpoints(account: account, app: app)?.url
+    }
+
+    /// The main and preview listeners of an application in an account, once it exists.
+    public func endpoints(account: String, app: String) throws -> WorkloadEndpoints? {
         let state = try store.load()
-        return state.workloadIndex(account: account, app: app).map { "http://127.0.0.1:\(state.workloads[$0].listenPort)" }
+        return state.workloadIndex(account: account, app: app).map {
+            WorkloadEndpoints(port: state.workloads[$0].listenPort, previewPort: state.workloads[$0].previewPort)
+        }
     }
 
     /// The state as last saved, without locking (for `tack status`).

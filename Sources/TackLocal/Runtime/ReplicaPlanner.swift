@@ -110,7 +110,8 @@ public struct ReplicaPlanner: Sendable {
         }
     }
 
-    private func terminate(_ replica: inout ReplicaRecord, now: Date) {
+    /// Marks a replica terminating: it loses its traffic now and is stopped by the next plan.
+    func terminate(_ replica: inout ReplicaRecord, now: Date) {
         guard !replica.isTerminating else { return }
         replica.isTerminating = true
         replica.isReady = false

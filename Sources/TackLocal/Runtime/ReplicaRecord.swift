@@ -70,6 +70,9 @@ public struct WorkloadRecord: Sendable, Hashable, Codable {
     public var app: String
     /// The port of the application's listener on 127.0.0.1 (the nginx router).
     public var listenPort: Int
+    /// The port of the application's preview listener on 127.0.0.1, which routes to track
+    /// `preview` alone; nil in a state file from before preview listeners, until the next pass.
+    public var previewPort: Int?
     /// The traffic split the driver last set.
     public var traffic: TrafficSplit
     /// The tracks that exist.

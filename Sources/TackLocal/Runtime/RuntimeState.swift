@@ -46,7 +46,7 @@ public struct RuntimeState: Sendable, Hashable, Codable {
 
     /// Every port the state holds (listeners, replicas, Prometheus, the router's control port).
     public var usedPorts: Set<Int> {
-        var ports = Set(workloads.map(\.listenPort))
+        var ports = Set(workloads.map(\.listenPort) + workloads.compactMap(\.previewPort))
         for entry in allReplicas { ports.insert(entry.replica.port) }
         if let routerControlPort { ports.insert(routerControlPort) }
         if let prometheusPort { ports.insert(prometheusPort) }

@@ -73,7 +73,10 @@ public struct NginxConfig: Sendable, Hashable {
             "proxy_next_upstream error timeout;",
         ]
         lines += ["map $server_port $tack_route {", "    default \"-\";"]
-            + routes.map { "    \($0.port) \"\(Self.token($0.account))/\(Self.token($0.app))\";" } + ["}"]
+            + routes.flatMap { route in
+                let name = "\(Self.token(route.account))/\(Self.token(route.app))"
+                return ["    \(route.port) \"\(name)\";"] + (route.previewPort.map { ["    \($0) \"\(name)/preview\";"] } ?? [])
+            } + ["}"]
         lines += backendMaps(routes)
         lines += [
             "",
@@ -86,9 +89,19 @@ public struct NginxConfig: Sendable, Hashable {
             "}",
         ]
         for (index, route) in routes.enumerated() {
-            lines.append("")
             let label = "\(route.account)-\(route.app)".lowercased().map { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII ? $0 : "-" }
-            lines += server(route, upstream: "tack-\(index)-" + String(label))
+            let upstream = "tack-\(index)-" + String(label)
+            let name = "\(Self.token(route.account))/\(Self.token(route.app))"
+            lines.append("")
+            lines += server(
+                port: route.port, weights: route.replicaWeights, upstream: upstream, comment: "\(name): \(route.split)",
+                unavailable: "no replica of \(name) can take traffic")
+            if let previewPort = route.previewPort {
+                lines.append("")
+                lines += server(
+                    port: previewPort, weights: route.previewWeights, upstream: upstream + "-preview",
+                    comment: "\(name) preview: track preview only", unavailable: "no preview replica of \(name) can take traffic")
+            }
         }
         return lines
     }
@@ -110,11 +123,12 @@ public struct NginxConfig: Sendable, Hashable {
         return map("tack_track", tracks) + map("tack_version", versions)
     }
 
-    /// The upstream and the listener of one route; a 503 listener when no replica can take traffic.
-    private func server(_ route: Route, upstream: String) -> [String] {
-        let name = "\(Self.token(route.account))/\(Self.token(route.app))"
-        var lines = ["# \(name): \(route.split)"]
-        let weights = route.replicaWeights
+    /// The upstream and the server of one listener; a server that answers 503 with `unavailable`
+    /// when no replica can take traffic.
+    private func server(
+        port: Int, weights: [(backend: Route.Backend, weight: Int)], upstream: String, comment: String, unavailable: String
+    ) -> [String] {
+        var lines = ["# \(comment)"]
         if !weights.isEmpty {
             lines.append("upstream \(upstream) {")
             lines += weights.map { backend, weight in
@@ -124,11 +138,11 @@ public struct NginxConfig: Sendable, Hashable {
         }
         lines += [
             "server {",
-            "    listen 127.0.0.1:\(route.port);",
+            "    listen 127.0.0.1:\(port);",
             "    location / {",
         ]
         if weights.isEmpty {
-            lines.append("        return 503 \"no replica of \(name) can take traffic\\n\";")
+            lines.append("        return 503 \"\(unavailable)\\n\";")
         } else {
             lines += [
                 "        proxy_pass http://\(upstream);",

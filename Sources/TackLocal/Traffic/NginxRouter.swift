@@ -4,7 +4,7 @@ import Glibc
 import TackHTTP
 
 /// The traffic router: one nginx master (started and supervised by tack) with one listener per
-/// route. A change of routes is tested with `nginx -t`, written atomically and loaded by a
+/// route, and a second one for a route's preview. A change of routes is tested with `nginx -t`, written atomically and loaded by a
 /// graceful reload (SIGHUP, as `nginx -s reload` sends): in-flight requests finish on the old
 /// workers while new connections go to the new ones, so no request is dropped. Calls are
 /// serialized. When tack runs as root the workers run as nobody:nogroup; they need no file
@@ -200,10 +200,12 @@ public actor NginxRouter {
         var names: Set<String> = []
         for route in routes {
             guard names.insert(route.name).inserted else { throw .invalidRoute(route: route.name, reason: "it is given twice") }
-            if let other = listeners[route.port] {
-                throw .invalidRoute(route: route.name, reason: "port \(route.port) is already the listener of \(other)")
+            for (port, name) in [(route.port, route.name)] + (route.previewPort.map { [($0, route.previewName)] } ?? []) {
+                if let other = listeners[port] {
+                    throw .invalidRoute(route: route.name, reason: "port \(port) is already the listener of \(other)")
+                }
+                listeners[port] = name
             }
-            listeners[route.port] = route.name
         }
     }
 }

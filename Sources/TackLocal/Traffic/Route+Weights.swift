@@ -16,6 +16,14 @@ extension Route {
         let divisor = raw.reduce(0) { gcd($0, $1) }
         return zip(ready, raw).map { ($0, $1 / divisor) }
     }
+
+    /// Each ready `preview` replica with weight 1, for the preview listener, whatever the split
+    /// says; empty when none is ready. Ordered by port.
+    public var previewWeights: [(backend: Backend, weight: Int)] {
+        backends.filter { $0.isReady && $0.track == .preview }
+            .sorted { ($0.port, $0.version) < ($1.port, $1.version) }
+            .map { ($0, 1) }
+    }
 }
 
 extension Track {

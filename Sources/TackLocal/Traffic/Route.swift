@@ -1,7 +1,8 @@
 import TackCore
 
 /// One application of one account as the router sees it: the port it listens on (127.0.0.1), the
-/// replicas that can answer, and the share of traffic each track receives.
+/// replicas that can answer, the share of traffic each track receives, and the port of its
+/// preview listener, which routes to track `preview` alone.
 public struct Route: Sendable, Hashable, Codable {
     /// A replica the router can send requests to.
     public struct Backend: Sendable, Hashable, Codable {
@@ -36,16 +37,21 @@ public struct Route: Sendable, Hashable, Codable {
     public var backends: [Backend]
     /// The share of traffic each track receives (0...100).
     public var split: TrafficSplit
+    /// The port of its preview listener on 127.0.0.1 (ready `preview` replicas only), or nil for none.
+    public var previewPort: Int?
 
     /// A route.
-    public init(account: String, app: String, port: Int, backends: [Backend], split: TrafficSplit) {
+    public init(account: String, app: String, port: Int, backends: [Backend], split: TrafficSplit, previewPort: Int? = nil) {
         self.account = account
         self.app = app
         self.port = port
         self.backends = backends
         self.split = split
+        self.previewPort = previewPort
     }
 
     /// `account/app`, as messages and the access log name the route.
     public var name: String { "\(account)/\(app)" }
+    /// `account/app/preview`, as messages and the access log name the preview listener.
+    public var previewName: String { name + "/preview" }
 }

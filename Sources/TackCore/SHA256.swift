@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// SHA-256 as specified by FIPS 180-4, fed incrementally. Foundation on Linux has no CryptoKit and
-/// the package takes no crypto dependency, so the image store carries its own.
-struct SHA256 {
+/// the package takes no crypto dependency, so Tack carries its own (image digests, revision digests).
+public struct SHA256: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
@@ -13,10 +13,10 @@ struct SHA256 {
     /// How many bytes were fed in all.
     private var length: UInt64 = 0
 
-    init() { pending.reserveCapacity(64) }
+    public init() { pending.reserveCapacity(64) }
 
     /// Feeds `bytes`.
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         length &+= UInt64(bytes.count)
         var offset = 0
         if !pending.isEmpty {
@@ -36,19 +36,19 @@ struct SHA256 {
     }
 
     /// Feeds `bytes`.
-    mutating func update(_ bytes: some Sequence<UInt8>) {
+    public mutating func update(_ bytes: some Sequence<UInt8>) {
         let array = Array(bytes)
         array.withUnsafeBytes { update($0) }
     }
 
     /// Feeds the UTF-8 bytes of `text`.
-    mutating func update(_ text: String) {
+    public mutating func update(_ text: String) {
         var text = text
         text.withUTF8 { update(UnsafeRawBufferPointer($0)) }
     }
 
     /// Pads, finishes and returns the 32-byte digest.
-    consuming func finalize() -> [UInt8] {
+    public consuming func finalize() -> [UInt8] {
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]
         tail += [UInt8](repeating: 0, count: (119 - pending.count) % 64)
@@ -64,33 +64,14 @@ struct SHA256 {
     }
 
     /// The digest of `bytes`.
-    static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+    public static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalize()
     }
 
-    /// The digest of the file at `path`, read in 1 MiB chunks.
-    static func hash(fileAtPath path: String) throws(LocalRuntimeError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(path: path, errno: errno) }
-        defer { close(fd) }
-        var hasher = SHA256()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let count = read(fd, buffer.baseAddress, buffer.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .io(path: path, errno: errno)
-            }
-            if count == 0 { return hasher.finalize() }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-        }
-    }
-
     /// Lowercase hexadecimal text of `bytes`.
-    static func hex(_ bytes: [UInt8]) -> String {
+    public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(bytes.count * 2)

@@ -1,0 +1,23 @@
+import TackCore
+
+/// Returns one account to the version it ran before: the serving track back on the previous
+/// image, all traffic to it, then the new version's track removed. Traffic is always restored
+/// before anything is removed.
+enum RollbackDriver {
+    /// The progress of rolling back `rollout`, whose serving track is `serving` and new track `candidate`.
+    static func drive(_ rollout: AccountRollout, app: String, size: Int, serving: Track, candidate: Track,
+                      status: WorkloadStatus) -> StepProgress {
+        guard let previous = rollout.previousImage else { return .complete }
+        guard let observed = status[serving], ImageRef.sameImage(observed.image, previous) else {
+            return .acting([.apply(TrackSpec(app: app, track: serving, image: previous, replicas: size))])
+        }
+        if observed.desired < size { return .acting([.scale(app: app, track: serving, replicas: size)]) }
+        guard observed.isRolledOut else {
+            return .waitingForReplicas("\(serving.rawValue) \(observed.available)/\(observed.desired) ready")
+        }
+        var calls: [DriverAction] = []
+        if status.traffic[serving] != 100 { calls.append(.setTraffic(app: app, .all(to: serving))) }
+        if status[candidate] != nil { calls.append(.delete(app: app, track: candidate)) }
+        return calls.isEmpty ? .complete : .acting(calls)
+    }
+}

@@ -1,0 +1,65 @@
+import TackCore
+import TackPipeline
+
+/// Where one step of one account stands after looking at the observed workload.
+enum StepProgress: Sendable, Hashable {
+    /// The observed state is the step's target: go to the next step.
+    case complete
+    /// Make these calls, then look again.
+    case acting([DriverAction])
+    /// Nothing to call; wait for time to pass (a pause, an analysis round).
+    case waiting(String)
+    /// Wait for replicas to become ready; bounded by the progress deadline.
+    case waitingForReplicas(String)
+    /// Wait for a person's `promote`.
+    case needsPromote(String)
+    /// The step's analysis ended without passing.
+    case analysisEnded(AnalysisOutcome, RollbackCause?)
+}
+
+/// What a step needs to know about its account.
+struct StepContext: Sendable {
+    /// The application.
+    let app: String
+    /// The account's rollout.
+    let rollout: AccountRollout
+    /// The new version, pinned.
+    let image: ImageRef
+    /// The account's cluster in the pipeline.
+    let cluster: ClusterDeployment
+    /// Replicas serving once rolled out.
+    var size: Int { cluster.targetSize }
+    /// The account's workload now.
+    let status: WorkloadStatus
+    /// The current step's analysis, for analysis steps.
+    let analysis: AnalysisState?
+    /// The background monitor, when the account is watched.
+    let monitor: AnalysisState?
+    /// Whether promotion waits for the monitor to have measured the new version healthy.
+    let needsHealthyMonitor: Bool
+
+    /// A spec for `track` with the new image.
+    func spec(_ track: Track, replicas: Int) -> TrackSpec {
+        TrackSpec(app: app, track: track, image: image, replicas: replicas)
+    }
+
+    /// Whether `track` exists and runs the new image.
+    func runsNewImage(_ track: Track) -> Bool {
+        status[track].map { ImageRef.sameImage($0.image, image) } ?? false
+    }
+
+    /// `canary 1/2 ready`.
+    func readiness(_ track: Track) -> String {
+        let observed = status[track]
+        return "\(track.rawValue) \(observed?.available ?? 0)/\(observed?.desired ?? 0) ready"
+            + (observed?.message.map { ": \($0)" } ?? "")
+    }
+}
+
+extension ImageRef {
+    /// Whether two references name the same bytes: equal digests when both have one, else equal references.
+    static func sameImage(_ a: ImageRef, _ b: ImageRef) -> Bool {
+        if let left = a.digest, let right = b.digest { return left == right }
+        return a == b
+    }
+}

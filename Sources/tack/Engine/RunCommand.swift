@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import TackEngine
+import TackLocal
+import TackPipeline
+
+/// `tack run -f FILE`: applies a pipeline and drives its rollout in this process until it ends.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Apply a pipeline and drive its rollout in this process, printing its events, until it ends.",
+        discussion: """
+            Stores the pipeline as a new revision (the same files applied again change nothing) and \
+            reconciles every active execution until the pipeline's execution ends, supervising the \
+            local runtime meanwhile (it is started if it is not up). Killing the \
+            process at any point is safe: running the command again resumes from the stored state. \
+            Exit codes: 0 succeeded; 1 invalid input or an error; 2 rolled back or failed; 3 paused \
+            (it stays paused in the store), aborted or superseded.
+            """
+    )
+
+    @Option(name: [.customShort("f"), .customLong("file")], help: "The pipeline file.")
+    var file: String
+
+    @Option(name: .long, help: "The accounts file (default: $TACK_ACCOUNTS, else tack.yaml beside the pipeline).")
+    var accounts: String?
+
+    @OptionGroup var runtime: RuntimeOptions
+
+    func run() async throws {
+        var validator = Validator(explicitAccounts: accounts, environment: ProcessInfo.processInfo.environment)
+        let (pipeline, _, reports) = validator.load(pipeline: file)
+        guard pipeline != nil, let accountsPath = reports.first?.accountsFile else {
+            for report in reports { Console.err(report.diagnostics.map { $0.formatted(file: report.file) + "\n" }.joined()) }
+            throw ExitCode(1)
+        }
+        let execution: Execution
+        do {
+            let local = try runtime.makeRuntime()
+            let store = try EngineStore(path: local.home.path + "/engine.db")
+            let engine = Engine(store: store, connector: AccountWiring(runtime: local))
+            let outcome = try await engine.apply(
+                pipelinePath: file, pipelineText: try String(contentsOfFile: file, encoding: .utf8),
+                accountsPath: accountsPath, accountsText: try String(contentsOfFile: accountsPath, encoding: .utf8))
+            Console.out("\(outcome.revision.app): revision \(outcome.revision.number), execution \(outcome.execution.id)"
+                        + (outcome.created ? "" : " (already applied)") + "\n")
+            try await local.up()
+            let supervising = Task { await local.supervise() }
+            let reconciling = Task { await engine.run() }
+            defer {
+                reconciling.cancel()
+                supervising.cancel()
+            }
+            execution = try await EventFollower(store: store).follow(outcome.execution.id) { Console.out($0 + "\n") }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            Console.err("error: \(error)\n")
+            throw ExitCode(1)
+        }
+        Console.out(EventFollower.verdict(execution) + "\n")
+        throw ExitCode(EventFollower.exitCode(execution))
+    }
+}
