@@ -36,12 +36,18 @@ let package = Package(
             dependencies: ["TackCore", "TackPipeline", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // The controller daemon: the HTTP API over the engine, bearer-token auth, /metrics.
+        .target(
+            name: "TackServer",
+            dependencies: ["TackEngine", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict
+        ),
         // The trainer library; it does not depend on the controller.
         .target(name: "LoRA", dependencies: ["COpenBLAS", "TackYAML"], swiftSettings: strict),
         .executableTarget(
             name: "tack",
             dependencies: [
-                "TackPipeline", "TackLocal", "TackEngine", "TackPrometheus",
+                "TackPipeline", "TackLocal", "TackEngine", "TackPrometheus", "TackServer", "TackHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -63,7 +69,12 @@ let package = Package(
         .testTarget(name: "TackCoreTests", dependencies: ["TackCore"], swiftSettings: strict),
         .testTarget(name: "TackYAMLTests", dependencies: ["TackYAML"], swiftSettings: strict),
         .testTarget(name: "TackPipelineTests", dependencies: ["TackPipeline"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "TackCLITests", dependencies: ["tack"], swiftSettings: strict),
+        .testTarget(
+            name: "TackCLITests",
+            dependencies: ["tack", "TackEngine", "TackServer", "TackHTTP"],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "LoRATrainCLITests", dependencies: ["lora-train", "TackHTTP"], swiftSettings: strict),
         .testTarget(
             name: "LoRAServiceTests",
@@ -76,6 +87,11 @@ let package = Package(
             name: "TackEngineTests",
             dependencies: ["TackEngine", "TackLocal", "TackPrometheus", "TackHTTP"],
             exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TackServerTests",
+            dependencies: ["TackServer", "TackEngine", "TackHTTP"],
             swiftSettings: strict
         ),
         .testTarget(name: "TackLocalTests", dependencies: ["TackLocal", "TackHTTP"], exclude: ["Fixtures"], swiftSettings: strict),

@@ -11,7 +11,9 @@ struct Tack: AsyncParsableCommand {
             """,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, UpCommand.self, StatusCommand.self, DownCommand.self,
-            ImageCommand.self, SuperviseCommand.self, RunCommand.self,
+            ImageCommand.self, SuperviseCommand.self, RunCommand.self, ControllerCommand.self,
+            ApplyCommand.self, GetCommand.self, WatchCommand.self, PromoteCommand.self, AbortCommand.self, RollbackCommand.self,
+            HistoryCommand.self,
         ]
     )
 }

@@ -71,6 +71,7 @@ struct AccountStepper {
             return nil
         case .status(let status)?:
             rollout.recordSuccess()
+            rollout.observed = status
             return walk(&rollout, status: status, observation, &draft)
         }
     }
@@ -119,7 +120,7 @@ struct AccountStepper {
                 needsHealthyMonitor: watched)
             switch StepDriver.drive(step, context, startedAt: rollout.stepStartedAt ?? now, now: now) {
             case .complete:
-                draft.event(.stepCompleted, "step \(rollout.step + 1) of \(steps.count): \(step.summary)", account: rollout.account)
+                draft.event(.stepCompleted, "step \(rollout.step + 1) of \(steps.count) done: \(step.summary)", account: rollout.account)
                 if rollout.mode == .progressive && rollout.monitorStartedAt == nil && step.startsNewVersion {
                     rollout.monitorStartedAt = now
                 }

@@ -52,6 +52,7 @@ struct RollbackDecider {
         switch observation.statuses[rollout.account] {
         case .status(let observed)?:
             rollout.recordSuccess()
+            rollout.observed = observed
             status = observed
         case .unreachable(let message)?:
             rollout.recordFailure(message, at: now)

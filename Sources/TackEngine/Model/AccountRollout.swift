@@ -45,6 +45,8 @@ public struct AccountRollout: Sendable, Hashable, Codable {
     public var failures: Int
     /// No driver call before this time (back-off after errors).
     public var retryAt: Date?
+    /// The account's workload as last observed, for people watching.
+    public var observed: WorkloadStatus?
 
     /// The rollout of `account`, not yet started.
     public init(account: String, stage: Int) {
@@ -63,5 +65,6 @@ public struct AccountRollout: Sendable, Hashable, Codable {
         self.errorSince = nil
         self.failures = 0
         self.retryAt = nil
+        self.observed = nil
     }
 }

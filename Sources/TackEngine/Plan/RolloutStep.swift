@@ -50,7 +50,7 @@ public enum RolloutStep: Sendable, Hashable {
         case .pause(nil): "pause until promote"
         case .analysis(let step): "analysis (\(step.count) rounds)"
         case .promoteCanary: "promote the canary"
-        case .startPreview(let replicas): "start the preview (\(replicas) replicas)"
+        case .startPreview(let replicas): "start the preview (\(replicas) \(replicas == 1 ? "replica" : "replicas"))"
         case .awaitPromotion: "wait for promote"
         case .scalePreview(let replicas): "scale the preview to \(replicas) replicas"
         case .switchTraffic: "switch traffic to the new color"

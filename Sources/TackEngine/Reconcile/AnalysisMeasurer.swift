@@ -8,6 +8,7 @@ struct AnalysisMeasurer: Sendable {
     let store: EngineStore
     let connector: any AccountConnector
     let plan: RevisionPlan
+    let metrics: EngineMetrics
     let now: @Sendable () -> Date
 
     func measure(_ specs: [AnalysisSpec], executionID: Int64) async throws -> [String: AnalysisState] {
@@ -30,6 +31,7 @@ struct AnalysisMeasurer: Sendable {
         }
         for record in taken {
             try store.record(record)
+            record.measurements.forEach { metrics.countMeasurement(outcome: $0.phase) }
             states[Observation.key(account: record.account, name: record.analysis)]?.record(record)
         }
         return states

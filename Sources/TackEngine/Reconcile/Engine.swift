@@ -10,6 +10,8 @@ public actor Engine {
     public nonisolated let store: EngineStore
     /// Deadlines and intervals.
     public nonisolated let options: EngineOptions
+    /// Pass durations, rollbacks, measurements and driver errors, for `/metrics`.
+    public nonisolated let metrics = EngineMetrics()
     private let pass: ReconcilePass
     private let queue = WorkQueue()
     private var endWaiters: [Int64: [CheckedContinuation<Execution, Never>]] = [:]
@@ -19,7 +21,7 @@ public actor Engine {
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.options = options
-        self.pass = ReconcilePass(store: store, connector: connector, options: options, plans: PlanCache(), now: now)
+        self.pass = ReconcilePass(store: store, connector: connector, options: options, plans: PlanCache(), metrics: metrics, now: now)
     }
 
     /// Stores a revision made of these files and starts its execution; the same files applied
@@ -73,6 +75,7 @@ public actor Engine {
 
     private func work() async {
         while let id = await queue.next() {
+            let started = ContinuousClock.now
             do {
                 if let next = try await pass.run(id) {
                     await queue.forget(id)
@@ -84,6 +87,7 @@ public actor Engine {
             } catch {
                 await queue.addFailed(id)
             }
+            metrics.observePass(ContinuousClock.now - started)
             await queue.done(id)
         }
     }
@@ -91,5 +95,27 @@ public actor Engine {
     private func notifyEnded(_ id: Int64) {
         guard let waiters = endWaiters.removeValue(forKey: id), let execution = try? store.execution(id: id) else { return }
         waiters.forEach { $0.resume(returning: execution) }
+    }
+}
+
+extension Engine {
+    /// Applies the files of the revision before the application's latest again, as a new
+    /// revision: `kubectl rollout undo` for a pipeline.
+    @discardableResult
+    public func rollBack(app: String) async throws -> ApplyOutcome {
+        let revisions = try store.revisions(app: app)
+        guard let latest = revisions.last else { throw EngineError.noExecution(app: app) }
+        guard let previous = revisions.last(where: { $0.number < latest.number && $0.digest != latest.digest }) else {
+            throw EngineError.noPreviousRevision(app: app)
+        }
+        return try await apply(pipelinePath: previous.pipelinePath, pipelineText: previous.pipelineText,
+                               accountsPath: previous.accountsPath, accountsText: previous.accountsText)
+    }
+
+    /// The view of execution `id`, or nil when there is none.
+    public func view(_ id: Int64) async throws -> ExecutionView? {
+        guard let execution = try store.execution(id: id) else { return nil }
+        let plan = try? await pass.plans.plan(app: execution.app, revision: execution.revision, store: store)
+        return ExecutionView(execution, plan: plan, rounds: try store.rounds(executionID: id))
     }
 }

@@ -10,6 +10,7 @@ struct ReconcilePass: Sendable {
     let connector: any AccountConnector
     let options: EngineOptions
     let plans: PlanCache
+    let metrics: EngineMetrics
     let now: @Sendable () -> Date
 
     /// Runs the pass; returns when to run the next, or nil when the execution has ended.
@@ -33,19 +34,23 @@ struct ReconcilePass: Sendable {
         if blockedBy == nil {
             observation.statuses = await observe(decider.accountsToObserve(execution), plan: plan)
             observation.resolved = await resolve(decider.accountsToResolve(execution), of: execution, plan: plan, into: &observation.statuses)
-            observation.analyses = try await AnalysisMeasurer(store: store, connector: connector, plan: plan, now: now)
+            observation.analyses = try await AnalysisMeasurer(store: store, connector: connector, plan: plan, metrics: metrics, now: now)
                 .measure(plan.analyses(of: execution, options: options), executionID: id)
         }
         observation.now = now()
 
         let decision = decider.decide(execution, observation)
-        try store.save(decision.execution, events: decision.events, loadedAt: execution.updatedAt)
+        // Refused when a newer revision superseded the execution while it was being decided: the
+        // newer execution owns the accounts now, so this decision is dropped.
+        guard try saveUnlessEnded(decision.execution, events: decision.events, loadedAt: execution.updatedAt) else { return nil }
+        if decision.events.contains(where: { $0.kind == .rollbackStarted }) { metrics.countRollback(app: execution.app) }
         execution = decision.execution
         let failures = await perform(decision.actions, plan: plan)
         if !failures.isEmpty {
             let time = now()
             var events: [EngineEvent] = []
             for (account, message) in failures.sorted(by: { $0.key < $1.key }) {
+                metrics.countDriverError(account: account)
                 for index in execution.accounts.indices where execution.accounts[index].account == account {
                     execution.accounts[index].recordFailure(message, at: time)
                 }
@@ -53,16 +58,26 @@ struct ReconcilePass: Sendable {
             }
             let loaded = execution.updatedAt
             execution.updatedAt = time
-            try store.save(execution, events: events, loadedAt: loaded)
+            guard try saveUnlessEnded(execution, events: events, loadedAt: loaded) else { return nil }
         }
         guard !execution.phase.isTerminal else { return nil }
+        let rounds = try store.rounds(executionID: id)
         let next = plan.analyses(of: execution, options: options).map { spec in
-            let rounds = (try? store.rounds(executionID: id)) ?? []
-            return AnalysisState(spec: spec, replaying: rounds.filter { $0.account == spec.account && $0.analysis == spec.name })
+            AnalysisState(spec: spec, replaying: rounds.filter { $0.account == spec.account && $0.analysis == spec.name })
                 .nextRoundAt
         }.min()
         let untilRound = next.map { Duration.milliseconds(Int64(max(0.05, $0.timeIntervalSince(now())) * 1000)) }
         return min(decision.requeueAfter, untilRound ?? decision.requeueAfter)
+    }
+
+    /// Saves the execution; false when it ended meanwhile and the save was refused.
+    private func saveUnlessEnded(_ execution: Execution, events: [EngineEvent], loadedAt: Date) throws -> Bool {
+        do {
+            try store.save(execution, events: events, loadedAt: loadedAt)
+            return true
+        } catch EngineError.endedMeanwhile {
+            return false
+        }
     }
 
     /// Each account's workload, read in parallel; a failure or a late answer is recorded as such.
@@ -77,6 +92,7 @@ struct ReconcilePass: Sendable {
                         }
                         return (name, .status(status))
                     } catch {
+                        metrics.countDriverError(account: name)
                         return (name, .unreachable("reading the status of \(plan.app): \(error)"))
                     }
                 }
@@ -114,7 +130,9 @@ struct ReconcilePass: Sendable {
         for (name, result) in results {
             switch result {
             case .success(let image): resolved[name] = image
-            case .failure(let error): statuses[name] = .unreachable("resolving the image: \(error)")
+            case .failure(let error):
+                metrics.countDriverError(account: name)
+                statuses[name] = .unreachable("resolving the image: \(error)")
             }
         }
         return resolved

@@ -31,16 +31,19 @@ extension EngineStore {
     }
 
     /// Stores `execution` (which must exist) with its accounts and appends `events`; returns the
-    /// events with their sequence numbers. A judgment requested after `loadedAt` (when the caller
-    /// read the execution) is kept, so a pass that was deciding meanwhile never loses it.
+    /// events with their sequence numbers. When the stored execution changed after `loadedAt` (when
+    /// the caller read it), a judgment requested meanwhile is kept, and an execution that ended
+    /// meanwhile (superseded) is not overwritten: `EngineError.endedMeanwhile`.
     @discardableResult
     public func save(_ execution: Execution, events: [EngineEvent], loadedAt: Date? = nil) throws(EngineError) -> [EngineEvent] {
         try write { db in
             var execution = execution
-            if let loadedAt, execution.judgment == nil,
-               let stored = try Self.fetch(db, "SELECT * FROM executions WHERE id = \(execution.id)").first,
-               let pending = stored.judgment, stored.updatedAt > loadedAt {
-                execution.judgment = pending
+            if let loadedAt, let stored = try Self.fetch(db, "SELECT * FROM executions WHERE id = \(execution.id)").first,
+               stored.updatedAt > loadedAt {
+                // Changed since the caller read it: a newer revision may have ended it, or a person
+                // asked for a judgment. An ended execution stays ended; a judgment is kept.
+                if stored.phase.isTerminal { throw EngineError.endedMeanwhile(id: execution.id, phase: stored.phase) }
+                if execution.judgment == nil, let pending = stored.judgment { execution.judgment = pending }
             }
             try Self.updateRow(db, execution)
             try Self.saveAccounts(db, execution)

@@ -1,0 +1,58 @@
+/// Builds Prometheus text exposition (format 0.0.4) line by line.
+struct ExpositionWriter {
+    /// A metric family's type.
+    enum MetricType: String {
+        case counter, gauge, histogram
+    }
+
+    private(set) var output = ""
+
+    /// The `# HELP` and `# TYPE` lines that open a metric family.
+    mutating func family(_ name: String, _ type: MetricType, _ help: String) {
+        output += "# HELP \(name) \(Self.escape(help, quotes: false))\n# TYPE \(name) \(type.rawValue)\n"
+    }
+
+    /// One sample.
+    mutating func sample(_ name: String, _ labels: [(name: String, value: String)], _ value: Double) {
+        output += "\(name)\(Self.labels(labels)) \(Self.number(value))\n"
+    }
+
+    /// A histogram's `_bucket` series (cumulative, ending with `le="+Inf"`), `_sum` and `_count`.
+    mutating func histogram(_ name: String, _ labels: [(name: String, value: String)], _ histogram: DurationHistogram) {
+        for bucket in histogram.cumulativeBuckets {
+            sample(name + "_bucket", labels + [("le", bucket.le)], Double(bucket.count))
+        }
+        sample(name + "_sum", labels, histogram.sum)
+        sample(name + "_count", labels, Double(histogram.count))
+    }
+
+    /// A sample value Prometheus parses: `3`, `0.25`, `1e-05`, `NaN`, `+Inf`, `-Inf`.
+    static func number(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return value.description
+    }
+
+    /// `{a="1",b="2"}`, labels sorted by name, values escaped; empty when there are none.
+    static func labels(_ pairs: [(name: String, value: String)]) -> String {
+        guard !pairs.isEmpty else { return "" }
+        let written = pairs.sorted { $0.name < $1.name }.map { "\($0.name)=\"\(escape($0.value, quotes: true))\"" }
+        return "{" + written.joined(separator: ",") + "}"
+    }
+
+    /// Backslash and newline escaped (and double quotes, in label values).
+    private static func escape(_ text: String, quotes: Bool) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text.unicodeScalars {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\"" where quotes: escaped += "\\\""
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped
+    }
+}
