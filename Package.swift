@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         .target(name: "TackCore", swiftSettings: strict),
+        // The Prometheus text exposition format: the controller's and the trainer service's /metrics.
+        .target(name: "PrometheusExposition", swiftSettings: strict),
         .target(name: "TackYAML", dependencies: ["CYAML"], swiftSettings: strict),
         .target(name: "TackPipeline", dependencies: ["TackCore", "TackYAML"], swiftSettings: strict),
         .target(name: "TackHTTP", dependencies: ["CCurl"], swiftSettings: strict),
@@ -33,7 +35,7 @@ let package = Package(
         // The reconciler: executions as persisted state machines, driven through ClusterDriver and MetricsSource.
         .target(
             name: "TackEngine",
-            dependencies: ["TackCore", "TackPipeline", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TackCore", "TackPipeline", "PrometheusExposition", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // The controller daemon: the HTTP API over the engine, bearer-token auth, /metrics.
@@ -55,7 +57,7 @@ let package = Package(
         // The training service (`lora-train serve`): job queue, journal, metrics and the HTTP API.
         .target(
             name: "LoRAService",
-            dependencies: ["LoRA", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["LoRA", "PrometheusExposition", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -78,7 +80,7 @@ let package = Package(
         .testTarget(name: "LoRATrainCLITests", dependencies: ["lora-train", "TackHTTP"], swiftSettings: strict),
         .testTarget(
             name: "LoRAServiceTests",
-            dependencies: ["LoRAService", "TackHTTP"],
+            dependencies: ["LoRAService", "PrometheusExposition", "TackHTTP"],
             swiftSettings: strict
         ),
         .testTarget(name: "TackHTTPTests", dependencies: ["TackHTTP"], exclude: ["Servers"], swiftSettings: strict),

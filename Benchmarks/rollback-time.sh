@@ -26,7 +26,11 @@ home=$(mktemp -d "${TMPDIR:-/tmp}/tack-rollback-bench.XXXXXX")
 cleanup() { "$tack" down --home "$home" >/dev/null 2>&1 || true; rm -rf "$home"; }
 trap cleanup EXIT
 "$tack" image import "$stage" --tag lora-train:v1 --home "$home" >/dev/null
-"$tack" image import "$stage" --tag lora-train:bad --env LORA_FAULT_ERROR_RATE=0.3 --home "$home" >/dev/null
+# One tag per run, so each run's canary has its own version label and is judged on its own
+# requests only (the same content, so the store keeps one copy).
+for run in $(seq 1 "$RUNS"); do
+    "$tack" image import "$stage" --tag "lora-train:bad$run" --env LORA_FAULT_ERROR_RATE=0.3 --home "$home" >/dev/null
+done
 
 cat >"$home/tack.yaml" <<'YAML'
 accounts:
@@ -69,4 +73,4 @@ echo "deploying v1 as the stable version ..." >&2
 "$tack" run -f "$home/v1.yaml" --accounts "$home/tack.yaml" --home "$home" >/dev/null
 
 echo "Rolling back a canary that fails 30% of requests, $RUNS times (scrape 1 s, analysis interval 1 s):"
-python3 Benchmarks/rollback_time.py "$tack" "$home" "$RUNS" "$(pipeline bad)"
+python3 Benchmarks/rollback_time.py "$tack" "$home" "$RUNS" "$(pipeline 'bad{run}')"

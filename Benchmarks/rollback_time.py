@@ -2,10 +2,11 @@
 """Time to roll back a bad canary: from the first failing request until 100% of traffic is back on
 the stable version in every account, over RUNS rollouts of a version that fails 30% of requests.
 
-Called by rollback-time.sh with a ready TACK_HOME (images lora-train:v1 and lora-train:bad
-imported, v1 deployed). For each run it starts `tack run -f bad-N.yaml` (a new revision each run:
-the file differs by a comment), sends embed requests to every main listener from 4 clients,
-notes the time of the first 5xx answer, and polls runtime.json every 20 ms for the moment when
+Called by rollback-time.sh with a ready TACK_HOME (images lora-train:v1 and lora-train:bad1…N
+imported, v1 deployed). For each run it starts `tack run -f bad-N.yaml` (a new revision each run,
+with its own version label, so no run is judged on an earlier run's requests), sends embed
+requests to every main listener from 4 clients, notes the time of the first answer that is the
+bad version's injected 500, and polls runtime.json every 20 ms for the moment when
 every account routes 100% of its traffic to its stable (or active) track and no canary or preview
 has weight. Prints one line per run, then median, p95, min and max, and PASS/FAIL against the
 targets (median < 5 s, p95 < 10 s).
@@ -25,14 +26,19 @@ def workloads():
     return [w for w in state().get("workloads", []) if w.get("app") == app]
 
 
-def restored():
+def weights():
     for workload in workloads():
-        weights = workload.get("traffic", {}).get("weights", {})
-        weights = dict(zip(weights[0::2], weights[1::2])) if isinstance(weights, list) else weights
-        serving = weights.get("stable", 0) + weights.get("active", 0)
-        if serving != 100 or weights.get("canary", 0) or weights.get("preview", 0):
-            return False
-    return True
+        split = workload.get("traffic", {}).get("weights", {})
+        yield dict(zip(split[0::2], split[1::2])) if isinstance(split, list) else split
+
+
+def canary_has_traffic():
+    return any(split.get("canary", 0) or split.get("preview", 0) for split in weights())
+
+
+def restored():
+    return all(split.get("stable", 0) + split.get("active", 0) == 100 and not split.get("canary", 0)
+               and not split.get("preview", 0) for split in weights())
 
 
 def load(stop, first_failure):
@@ -45,7 +51,8 @@ def load(stop, first_failure):
                 with urllib.request.urlopen(request, timeout=10) as response:
                     response.read()
             except urllib.error.HTTPError as error:
-                if error.code >= 500 and first_failure[0] is None:
+                # Only the bad version's injected faults count, not an overloaded stable's 503.
+                if error.code == 500 and b"injected fault" in error.read() and first_failure[0] is None:
                     first_failure[0] = time.monotonic()
             except Exception:
                 pass
@@ -55,7 +62,7 @@ durations = []
 for run in range(1, runs + 1):
     path = f"{home}/bad-{run}.yaml"
     with open(path, "w") as file:
-        file.write(template + f"\n# run {run}\n")
+        file.write(template.replace("{run}", str(run)))
     stop, first_failure = threading.Event(), [None]
     clients = [threading.Thread(target=load, args=(stop, first_failure), daemon=True) for _ in range(4)]
     for client in clients:
@@ -63,9 +70,13 @@ for run in range(1, runs + 1):
     process = subprocess.Popen([tack, "run", "-f", path, "--accounts", f"{home}/tack.yaml", "--home", home],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     restored_at = None
+    # runtime.json records a weight once nginx serves it, so the canary may fail a request just
+    # before its weight shows: "restored" counts only after the canary was seen with traffic.
+    seen_traffic = False
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
-        if first_failure[0] is not None and restored():
+        seen_traffic = seen_traffic or canary_has_traffic()
+        if first_failure[0] is not None and seen_traffic and restored():
             restored_at = time.monotonic()
             break
         if process.poll() is not None and first_failure[0] is None:

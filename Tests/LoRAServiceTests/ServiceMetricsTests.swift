@@ -1,3 +1,4 @@
+import PrometheusExposition
 import Foundation
 import Testing
 @testable import LoRAService
@@ -150,7 +151,7 @@ struct ServiceMetricsTests {
         (Double.nan, "NaN"), (Double.infinity, "+Inf"), (-Double.infinity, "-Inf"),
     ])
     func numbers(value: Double, text: String) {
-        #expect(PrometheusText.number(value) == text)
+        #expect(ExpositionWriter.number(value) == text)
     }
 
     @Test("updates from many tasks at once are all counted")

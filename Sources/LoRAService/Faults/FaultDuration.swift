@@ -1,3 +1,5 @@
+import PrometheusExposition
+
 /// Durations as fault settings write them: `<number><unit>` with unit `ms`, `s`, `m` or `h`
 /// (`250ms`, `2.5s`, `1m`), or a bare `0`.
 enum FaultDuration {
@@ -24,13 +26,13 @@ enum FaultDuration {
         let microseconds = (seconds(duration) * 1e6).rounded()
         if microseconds == 0 { return "0s" }
         if microseconds.truncatingRemainder(dividingBy: 3_600e6) == 0 {
-            return PrometheusText.number(microseconds / 3_600e6) + "h"
+            return ExpositionWriter.number(microseconds / 3_600e6) + "h"
         }
         if microseconds.truncatingRemainder(dividingBy: 60e6) == 0 {
-            return PrometheusText.number(microseconds / 60e6) + "m"
+            return ExpositionWriter.number(microseconds / 60e6) + "m"
         }
-        if abs(microseconds) >= 1e6 { return PrometheusText.number(microseconds / 1e6) + "s" }
-        return PrometheusText.number(microseconds / 1e3) + "ms"
+        if abs(microseconds) >= 1e6 { return ExpositionWriter.number(microseconds / 1e6) + "s" }
+        return ExpositionWriter.number(microseconds / 1e3) + "ms"
     }
 
     /// The duration in seconds.

@@ -1,3 +1,4 @@
+import PrometheusExposition
 import Foundation
 
 /// Faults the service injects for testing its clients: a share of requests answered with 500,
@@ -45,7 +46,7 @@ public struct FaultInjection: Sendable, Equatable {
     }
 
     /// The error rate as a share for `lora_build_info`: `0` when off, `0.3`.
-    public var errorRateText: String { PrometheusText.number(errorRate) }
+    public var errorRateText: String { ExpositionWriter.number(errorRate) }
 
     /// The latency for `lora_build_info`: `0s` when off, `2.5s`, `uniform(100ms,2s)`.
     public var latencyText: String { latency.text }
@@ -58,7 +59,7 @@ public struct FaultInjection: Sendable, Equatable {
 
     /// `30%`, `12.5%`: the error rate as a percentage, to four decimals.
     private var percentText: String {
-        PrometheusText.number((errorRate * 1e6).rounded() / 1e4) + "%"
+        ExpositionWriter.number((errorRate * 1e6).rounded() / 1e4) + "%"
     }
 
     private static func parseErrorRate(_ text: String) throws(FaultInjectionError) -> Double {

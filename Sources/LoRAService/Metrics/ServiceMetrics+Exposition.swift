@@ -1,3 +1,5 @@
+import PrometheusExposition
+
 extension ServiceMetrics {
     /// Every metric in the Prometheus text format 0.0.4: families by name, series by label values.
     public func exposition() -> String {
@@ -46,33 +48,5 @@ extension ServiceMetrics {
         text.sample("lora_train_tokens_per_second", [], state.tokensPerSecond)
 
         return text.output
-    }
-}
-
-/// Builds exposition text line by line.
-struct ExpositionWriter {
-    enum MetricType: String {
-        case counter, gauge, histogram
-    }
-
-    private(set) var output = ""
-
-    /// The `# HELP` and `# TYPE` lines that open a metric family.
-    mutating func family(_ name: String, _ type: MetricType, _ help: String) {
-        output += "# HELP \(name) \(PrometheusText.helpText(help))\n# TYPE \(name) \(type.rawValue)\n"
-    }
-
-    /// One sample.
-    mutating func sample(_ name: String, _ labels: [(name: String, value: String)], _ value: Double) {
-        output += "\(name)\(PrometheusText.labels(labels)) \(PrometheusText.number(value))\n"
-    }
-
-    /// A histogram's `_bucket` series (cumulative, ending with `le="+Inf"`), `_sum` and `_count`.
-    mutating func histogram(_ name: String, _ labels: [(name: String, value: String)], _ histogram: Histogram) {
-        for bucket in histogram.cumulativeBuckets {
-            sample(name + "_bucket", labels + [("le", bucket.le)], Double(bucket.count))
-        }
-        sample(name + "_sum", labels, histogram.sum)
-        sample(name + "_count", labels, Double(histogram.count))
     }
 }

@@ -1,3 +1,4 @@
+import PrometheusExposition
 import Synchronization
 
 /// The trainer service's Prometheus metrics, safe to update from any thread.

@@ -1,3 +1,5 @@
+import PrometheusExposition
+
 extension EngineMetrics {
     /// Every metric in the Prometheus text format 0.0.4, with the executions gauge from
     /// `executionsByPhase` (counted at scrape time) and `tack_build_info` of `version`.

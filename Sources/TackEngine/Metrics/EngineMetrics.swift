@@ -1,3 +1,4 @@
+import PrometheusExposition
 import Synchronization
 
 /// The engine's Prometheus metrics: reconcile pass durations, rollbacks, analysis measurements
@@ -11,7 +12,7 @@ public final class EngineMetrics: Sendable {
     static let outcomes = ["successful", "failed", "inconclusive", "error"]
 
     struct State: Sendable {
-        var passes = DurationHistogram(bounds: EngineMetrics.passBuckets)
+        var passes = Histogram(bounds: EngineMetrics.passBuckets)
         var rollbacks: [String: UInt64] = [:]
         var measurements: [String: UInt64] = Dictionary(uniqueKeysWithValues: EngineMetrics.outcomes.map { ($0, 0) })
         var driverErrors: [String: UInt64] = [:]

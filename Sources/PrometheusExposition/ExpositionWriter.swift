@@ -1,24 +1,28 @@
 /// Builds Prometheus text exposition (format 0.0.4) line by line.
-struct ExpositionWriter {
+public struct ExpositionWriter: Sendable {
     /// A metric family's type.
-    enum MetricType: String {
+    public enum MetricType: String, Sendable {
         case counter, gauge, histogram
     }
 
-    private(set) var output = ""
+    /// The text written so far.
+    public private(set) var output = ""
+
+    /// An empty writer.
+    public init() {}
 
     /// The `# HELP` and `# TYPE` lines that open a metric family.
-    mutating func family(_ name: String, _ type: MetricType, _ help: String) {
+    public mutating func family(_ name: String, _ type: MetricType, _ help: String) {
         output += "# HELP \(name) \(Self.escape(help, quotes: false))\n# TYPE \(name) \(type.rawValue)\n"
     }
 
     /// One sample.
-    mutating func sample(_ name: String, _ labels: [(name: String, value: String)], _ value: Double) {
+    public mutating func sample(_ name: String, _ labels: [(name: String, value: String)], _ value: Double) {
         output += "\(name)\(Self.labels(labels)) \(Self.number(value))\n"
     }
 
     /// A histogram's `_bucket` series (cumulative, ending with `le="+Inf"`), `_sum` and `_count`.
-    mutating func histogram(_ name: String, _ labels: [(name: String, value: String)], _ histogram: DurationHistogram) {
+    public mutating func histogram(_ name: String, _ labels: [(name: String, value: String)], _ histogram: Histogram) {
         for bucket in histogram.cumulativeBuckets {
             sample(name + "_bucket", labels + [("le", bucket.le)], Double(bucket.count))
         }
@@ -27,7 +31,7 @@ struct ExpositionWriter {
     }
 
     /// A sample value Prometheus parses: `3`, `0.25`, `1e-05`, `NaN`, `+Inf`, `-Inf`.
-    static func number(_ value: Double) -> String {
+    public static func number(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
@@ -35,7 +39,7 @@ struct ExpositionWriter {
     }
 
     /// `{a="1",b="2"}`, labels sorted by name, values escaped; empty when there are none.
-    static func labels(_ pairs: [(name: String, value: String)]) -> String {
+    public static func labels(_ pairs: [(name: String, value: String)]) -> String {
         guard !pairs.isEmpty else { return "" }
         let written = pairs.sorted { $0.name < $1.name }.map { "\($0.name)=\"\(escape($0.value, quotes: true))\"" }
         return "{" + written.joined(separator: ",") + "}"

@@ -1,20 +1,23 @@
 /// A Prometheus histogram's state: observations per bucket, their sum and count.
-struct Histogram: Sendable {
+public struct Histogram: Sendable {
     /// Upper bounds (inclusive), ascending; `+Inf` is implicit.
-    let bounds: [Double]
+    public let bounds: [Double]
     /// Observations per bucket, not cumulative; the last entry is the `+Inf` bucket.
-    private(set) var counts: [UInt64]
-    private(set) var sum = 0.0
-    private(set) var count: UInt64 = 0
+    public private(set) var counts: [UInt64]
+    /// The sum of every observation.
+    public private(set) var sum = 0.0
+    /// How many observations there were.
+    public private(set) var count: UInt64 = 0
 
-    init(bounds: [Double]) {
+    /// An empty histogram with these bucket bounds.
+    public init(bounds: [Double]) {
         precondition(zip(bounds, bounds.dropFirst()).allSatisfy { $0 < $1 }, "bucket bounds must ascend")
         self.bounds = bounds
         counts = Array(repeating: 0, count: bounds.count + 1)
     }
 
     /// Records one observation; NaN is ignored and negative values count as 0.
-    mutating func observe(_ value: Double) {
+    public mutating func observe(_ value: Double) {
         guard !value.isNaN else { return }
         let value = max(0, value)
         let bucket = bounds.firstIndex { value <= $0 } ?? bounds.count
@@ -24,12 +27,12 @@ struct Histogram: Sendable {
     }
 
     /// `(le, cumulative count)` for every bucket, ending with `+Inf`.
-    var cumulativeBuckets: [(le: String, count: UInt64)] {
+    public var cumulativeBuckets: [(le: String, count: UInt64)] {
         var running: UInt64 = 0
         var buckets: [(le: String, count: UInt64)] = []
         for (index, observations) in counts.enumerated() {
             running += observations
-            let le = index < bounds.count ? PrometheusText.number(bounds[index]) : "+Inf"
+            let le = index < bounds.count ? ExpositionWriter.number(bounds[index]) : "+Inf"
             buckets.append((le, running))
         }
         return buckets
