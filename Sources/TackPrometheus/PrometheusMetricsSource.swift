@@ -59,7 +59,7 @@ public struct PrometheusMetricsSource: MetricsSource {
     private func judge(_ condition: Condition, value: Double, stable: Double?, unit: MetricUnit,
                        _ make: (AnalysisMeasurement.Phase, String) -> AnalysisMeasurement) -> AnalysisMeasurement {
         let name = condition.metric.description
-        let text = { (v: Double) in ValueText.format(v, unit) }
+        let text = { (v: Double) in unit.format(v) }
         guard let holds = condition.holds(value: value, stable: stable),
               let threshold = condition.limit.threshold(stable: stable) else {
             return make(.inconclusive, "no data: the limit of \(condition) is not a number (stable \(stable.map(text) ?? "unknown"))")
@@ -69,7 +69,7 @@ public struct PrometheusMetricsSource: MetricsSource {
         case (.stablePlus(let offset), let stable?):
             limit += " (stable \(text(stable)) \(offset < 0 ? "-" : "+") \(text(abs(offset))))"
         case (.stableTimes(let factor), let stable?):
-            limit += " (stable \(text(stable)) * \(ValueText.decimal(factor)))"
+            limit += " (stable \(text(stable)) * \(MetricUnit.decimal(factor)))"
         default: break
         }
         return holds ? make(.failed, "\(name) \(text(value)) \(limit)") : make(.successful, "\(name) \(text(value)) is not \(limit)")

@@ -11,23 +11,7 @@ enum MetricText {
 
     /// `31.2%`, `450ms`, `2.1s`, `12.5`; `-` for a round without a value.
     static func format(_ value: Double?, metric: String) -> String {
-        guard let value else { return "-" }
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
-        switch unit(of: metric) {
-        case .ratio: return decimal(value * 100) + "%"
-        case .seconds: return abs(value) < 1 ? decimal(value * 1000) + "ms" : decimal(value) + "s"
-        case .number: return decimal(value)
-        }
-    }
-
-    /// At most two decimals (three significant digits below 0.01), trailing zeros dropped.
-    static func decimal(_ value: Double) -> String {
-        if value != 0, abs(value) < 0.01 { return String(format: "%.3g", value) }
-        var text = String(format: "%.2f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text == "-0" ? "0" : text
+        value.map(unit(of: metric).format) ?? "-"
     }
 
     /// The levels of a sparkline, lowest first.
