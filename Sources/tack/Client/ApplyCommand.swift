@@ -33,16 +33,11 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var controller: ControllerOptions
 
     func run() async throws {
-        var validator = Validator(explicitAccounts: accounts, environment: ProcessInfo.processInfo.environment)
-        let (pipeline, _, reports) = validator.load(pipeline: file)
-        guard pipeline != nil, let accountsPath = reports.first?.accountsFile else {
-            for report in reports { Console.err(report.diagnostics.map { $0.formatted(file: report.file) + "\n" }.joined()) }
-            throw ExitCode(1)
-        }
+        let files = try PipelineFiles.load(file, accounts: accounts)
         do {
             let request = ApplyRequest(
-                pipelinePath: file, pipeline: try String(contentsOfFile: file, encoding: .utf8),
-                accountsPath: accountsPath, accounts: try String(contentsOfFile: accountsPath, encoding: .utf8))
+                pipelinePath: files.pipelinePath, pipeline: files.pipelineText, accountsPath: files.accountsPath,
+                accounts: files.accountsText)
             let client = try controller.makeClient()
             let result = try await client.post("/v1/apply", body: request, as: ApplyResult.self).value
             try output.write(result) { Self.summary(result) + "\n" }

@@ -28,20 +28,15 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() async throws {
-        var validator = Validator(explicitAccounts: accounts, environment: ProcessInfo.processInfo.environment)
-        let (pipeline, _, reports) = validator.load(pipeline: file)
-        guard pipeline != nil, let accountsPath = reports.first?.accountsFile else {
-            for report in reports { Console.err(report.diagnostics.map { $0.formatted(file: report.file) + "\n" }.joined()) }
-            throw ExitCode(1)
-        }
+        let files = try PipelineFiles.load(file, accounts: accounts)
         let execution: Execution
         do {
             let local = try runtime.makeRuntime()
             let store = try EngineStore(path: local.home.path + "/engine.db")
             let engine = Engine(store: store, connector: AccountWiring(runtime: local))
             let outcome = try await engine.apply(
-                pipelinePath: file, pipelineText: try String(contentsOfFile: file, encoding: .utf8),
-                accountsPath: accountsPath, accountsText: try String(contentsOfFile: accountsPath, encoding: .utf8))
+                pipelinePath: files.pipelinePath, pipelineText: files.pipelineText, accountsPath: files.accountsPath,
+                accountsText: files.accountsText)
             Console.out("\(outcome.revision.app): revision \(outcome.revision.number), execution \(outcome.execution.id)"
                         + (outcome.created ? "" : " (already applied)") + "\n")
             try await local.up()
