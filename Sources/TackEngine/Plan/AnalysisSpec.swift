@@ -71,11 +71,3 @@ extension RevisionPlan {
                             warmUpEnds: started.addingTimeInterval(warmUp.seconds))
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a Double.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import TackCore
 
 /// The reconciler's queue of execution ids, as client-go's work queue: a key is queued at most
 /// once, a key being processed is never handed to a second worker (it is queued again when done
@@ -33,7 +34,7 @@ actor WorkQueue {
     /// Queues `key` after `delay`, unless it is already due sooner.
     func add(_ key: Int64, after delay: Duration) {
         guard !isShutDown else { return }
-        let due = Date().addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+        let due = Date().addingTimeInterval(delay.seconds)
         if let existing = scheduled[key], existing <= due { return }
         scheduled[key] = due
         Task { [weak self] in

@@ -120,11 +120,3 @@ public struct CommandOutput: Sendable, Hashable {
     /// Everything it wrote to stderr.
     public var stderr: String
 }
-
-extension Duration {
-    /// The duration in seconds as a Double.
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
-    }
-}
