@@ -21,7 +21,9 @@ enum StatusRenderer {
         out += "prometheus  \(describe(state.prometheus))\(state.prometheusPort.map { "  http://127.0.0.1:\($0)" } ?? "")\n"
         out += "supervisor  \(describe(state.supervisor))\n"
         for workload in state.workloads {
-            out += "\nAPP \(workload.app)  ACCOUNT \(workload.account)  http://127.0.0.1:\(workload.listenPort)  traffic \(workload.traffic)\n"
+            let endpoints = WorkloadEndpoints(port: workload.listenPort, previewPort: workload.previewPort)
+            out += "\nAPP \(workload.app)  ACCOUNT \(workload.account)  \(endpoints.url)"
+                + (endpoints.previewURL.map { "  preview \($0)" } ?? "") + "  traffic \(workload.traffic)\n"
             var rows = [["TRACK", "REPLICA", "VERSION", "PORT", "PID", "READY", "RESTARTS", "STATUS"]]
             for track in workload.tracks {
                 for replica in track.replicas {
@@ -83,6 +85,7 @@ struct RuntimeStatusReport: Encodable {
         var account: String
         var app: String
         var url: String
+        var previewURL: String?
         var traffic: TrafficSplit
         var status: WorkloadStatus
         var replicas: [ReplicaRecord]
@@ -99,7 +102,7 @@ struct RuntimeStatusReport: Encodable {
         applications = state.workloads.map { workload in
             ApplicationReport(
                 account: workload.account, app: workload.app, url: "http://127.0.0.1:\(workload.listenPort)",
-                traffic: workload.traffic,
+                previewURL: workload.previewPort.map { "http://127.0.0.1:\($0)" }, traffic: workload.traffic,
                 status: LocalRuntime.status(of: workload),
                 replicas: workload.tracks.flatMap(\.replicas))
         }
