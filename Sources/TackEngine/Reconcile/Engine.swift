@@ -34,6 +34,7 @@ public actor Engine {
         let plan = try RevisionPlan.decode(revision)
         revision.app = plan.app
         let outcome = try store.apply(revision, accounts: plan.accountRollouts(), now: Date())
+        outcome.superseded.forEach(notifyEnded)
         await queue.add(outcome.execution.id)
         return outcome
     }
