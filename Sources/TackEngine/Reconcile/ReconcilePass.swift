@@ -61,10 +61,13 @@ struct ReconcilePass: Sendable {
             guard try saveUnlessEnded(execution, events: events, loadedAt: loaded) else { return nil }
         }
         guard !execution.phase.isTerminal else { return nil }
-        let rounds = try store.rounds(executionID: id)
-        let next = plan.analyses(of: execution, options: options).map { spec in
-            AnalysisState(spec: spec, replaying: rounds.filter { $0.account == spec.account && $0.analysis == spec.name })
-                .nextRoundAt
+        // The next round of each analysis still measuring, from the states this pass rebuilt (an
+        // analysis that started with this decision is due at once; an ended one is never due).
+        let next = plan.analyses(of: execution, options: options).compactMap { spec -> Date? in
+            guard let state = observation.analyses[Observation.key(account: spec.account, name: spec.name)] else {
+                return spec.startedAt
+            }
+            return state.outcome.isFinal ? nil : state.nextRoundAt
         }.min()
         let untilRound = next.map { Duration.milliseconds(Int64(max(0.05, $0.timeIntervalSince(now())) * 1000)) }
         return min(decision.requeueAfter, untilRound ?? decision.requeueAfter)
