@@ -29,6 +29,10 @@ let package = Package(
         .target(name: "TackPipeline", dependencies: ["TackCore", "TackYAML"], swiftSettings: strict),
         .target(name: "TackHTTP", dependencies: ["CCurl"], swiftSettings: strict),
         .target(name: "TackPrometheus", dependencies: ["TackCore", "TackHTTP"], swiftSettings: strict),
+        // The Kubernetes API client: kubeconfig and credentials, REST with Status errors, watch and informers.
+        .target(name: "KubeAPI", dependencies: ["TackHTTP", "TackYAML"], swiftSettings: strict),
+        // The ClusterDriver for `kind: kubernetes` accounts: Deployments, Services and HTTPRoutes per track.
+        .target(name: "TackKubernetes", dependencies: ["TackCore", "KubeAPI", "TackHTTP"], swiftSettings: strict),
         // The embedded local runtime: runc replicas, the nginx router, the embedded Prometheus.
         .target(name: "CSpawn"),  // glibc's GNU posix_spawn extensions (new session, closefrom, chdir)
         .target(name: "TackLocal", dependencies: ["CSpawn", "TackCore", "TackHTTP"], swiftSettings: strict),
@@ -49,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "tack",
             dependencies: [
-                "TackPipeline", "TackLocal", "TackEngine", "TackPrometheus", "TackServer", "TackHTTP",
+                "TackPipeline", "TackLocal", "TackEngine", "TackPrometheus", "TackServer", "TackHTTP", "KubeAPI", "TackKubernetes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -73,7 +77,7 @@ let package = Package(
         .testTarget(name: "TackPipelineTests", dependencies: ["TackPipeline"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "TackCLITests",
-            dependencies: ["tack", "TackEngine", "TackServer", "TackHTTP"],
+            dependencies: ["tack", "TackEngine", "TackServer", "TackHTTP", "FakeKubeAPI", "KubeAPI"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
@@ -83,8 +87,24 @@ let package = Package(
             dependencies: ["LoRAService", "PrometheusExposition", "TackHTTP"],
             swiftSettings: strict
         ),
-        .testTarget(name: "TackHTTPTests", dependencies: ["TackHTTP"], exclude: ["Servers"], swiftSettings: strict),
-        .testTarget(name: "TackPrometheusTests", dependencies: ["TackPrometheus"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "TackHTTPTests", dependencies: ["TackHTTP", "TestSupport"], exclude: ["Servers"], swiftSettings: strict),
+        // What several test targets share: free loopback ports and openssl-made test certificates.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        // An in-process stand-in for kube-apiserver (no cluster runs here), faithful where the client depends on it.
+        .target(
+            name: "FakeKubeAPI",
+            dependencies: ["KubeAPI", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/FakeKubeAPI",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "FakeKubeAPI", "TackHTTP", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "TackKubernetesTests",
+            dependencies: ["TackKubernetes", "KubeAPI", "FakeKubeAPI", "TackCore", "TackYAML", "TestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TackPrometheusTests", dependencies: ["TackPrometheus", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "TackEngineTests",
             dependencies: ["TackEngine", "TackLocal", "TackPrometheus", "TackHTTP"],

@@ -5,8 +5,9 @@
 # and SQLite for GRDB).
 TACK_BUILD_PACKAGES=(pkg-config libcurl4-openssl-dev libyaml-dev libopenblas-dev libsqlite3-dev)
 # What the tests need besides: a real Prometheus, nginx (HTTP/2 and the local router), runc (the
-# local runtime's containers), and openssl for test certificates.
-TACK_TEST_PACKAGES=(prometheus nginx runc openssl python3)
+# local runtime's containers), openssl for test certificates, and a real OCI registry
+# (docker-registry) for resolving image tags to digests.
+TACK_TEST_PACKAGES=(prometheus nginx runc openssl python3 docker-registry)
 
 # Installs the named Debian packages that are missing: with apt-get when root, otherwise prints
 # the exact command and exits 1.

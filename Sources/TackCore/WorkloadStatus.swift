@@ -36,11 +36,14 @@ public struct TrackStatus: Sendable, Hashable, Codable {
     public var restarts: Int
     /// Why the track is not progressing, when it is stuck (e.g. an image that does not start).
     public var message: String?
+    /// Set when the cluster itself gave the rollout up (Kubernetes' ProgressDeadlineExceeded):
+    /// the track will not become ready without a new spec.
+    public var failure: String?
 
     /// A track status.
     public init(
         track: Track, image: ImageRef, desired: Int, updated: Int, ready: Int, available: Int, restarts: Int = 0,
-        message: String? = nil
+        message: String? = nil, failure: String? = nil
     ) {
         self.track = track
         self.image = image
@@ -50,6 +53,7 @@ public struct TrackStatus: Sendable, Hashable, Codable {
         self.available = available
         self.restarts = restarts
         self.message = message
+        self.failure = failure
     }
 
     /// Whether every desired replica runs the wanted image and is available.

@@ -35,6 +35,7 @@ extension CurlTransfer {
                 try set(CURLOPT_LOW_SPEED_TIME, (limit.duration.curlMilliseconds + 999) / 1000, "LOW_SPEED_TIME")
             }
         }
+        if let proxy = configuration.proxyURL { try set(CURLOPT_PROXY, proxy, "PROXY") }
         try configureMethod(request)
         try configureHeaders(request)
         try configureTLS(configuration.tls)

@@ -20,11 +20,14 @@ public struct HTTPClientConfiguration: Sendable {
     public var connectTimeout: Duration
     /// The most one attempt of `send` may take, unless the request sets `timeout`; not for streams.
     public var requestTimeout: Duration
-    /// Aborts idle streams; nil lets a stream wait forever. A Kubernetes watch sends bookmarks,
-    /// so a minute of silence means the connection is gone.
+    /// Aborts idle streams; nil lets a stream wait forever (the Kubernetes client's watches use
+    /// nil and a total timeout instead, since bookmarks may never come on a quiet collection).
     public var streamLowSpeedLimit: LowSpeedLimit?
     /// Certificates and verification.
     public var tls: TLSConfiguration
+    /// A proxy for every request (`http://`, `https://`, `socks5://` or `socks5h://`, credentials
+    /// allowed in the userinfo); nil keeps curl's default, the `http_proxy`-style variables.
+    public var proxyURL: String?
     /// Retries of idempotent requests.
     public var retry: RetryPolicy
     /// The most connections open at once to one host; further requests wait for one of them.
@@ -40,6 +43,7 @@ public struct HTTPClientConfiguration: Sendable {
         requestTimeout: Duration = .seconds(30),
         streamLowSpeedLimit: LowSpeedLimit? = LowSpeedLimit(bytesPerSecond: 1, duration: .seconds(60)),
         tls: TLSConfiguration = TLSConfiguration(),
+        proxyURL: String? = nil,
         retry: RetryPolicy = RetryPolicy(),
         maxConnectionsPerHost: Int = 6,
         maxLineLength: Int = 16 << 20,
@@ -49,6 +53,7 @@ public struct HTTPClientConfiguration: Sendable {
         self.requestTimeout = requestTimeout
         self.streamLowSpeedLimit = streamLowSpeedLimit
         self.tls = tls
+        self.proxyURL = proxyURL
         self.retry = retry
         self.maxConnectionsPerHost = maxConnectionsPerHost
         self.maxLineLength = maxLineLength
@@ -75,6 +80,30 @@ extension HTTPClientConfiguration {
         guard maxConnectionsPerHost >= 1 else { throw fail("maxConnectionsPerHost must be at least 1") }
         guard maxLineLength >= 1 else { throw fail("maxLineLength must be at least 1") }
         try tls.validate()
+        if let proxyURL { try Self.validate(proxyURL: proxyURL) }
+    }
+
+    /// The schemes curl is allowed to use for `proxyURL`.
+    static let proxySchemes = ["http", "https", "socks5", "socks5h"]
+
+    /// Checks a proxy URL's shape; messages never quote it, since its userinfo may hold a password.
+    private static func validate(proxyURL: String) throws(HTTPError) {
+        func fail(_ message: String) -> HTTPError {
+            HTTPError(.configuration, method: .get, host: "", path: "", message: message)
+        }
+        guard !proxyURL.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
+            throw fail("the proxy URL contains spaces or control characters")
+        }
+        guard let separator = proxyURL.range(of: "://") else {
+            throw fail("the proxy URL must start with one of \(proxySchemes.map { $0 + "://" }.joined(separator: ", "))")
+        }
+        let scheme = proxyURL[..<separator.lowerBound].lowercased()
+        guard proxySchemes.contains(scheme) else {
+            throw fail("the proxy URL's scheme must be one of \(proxySchemes.joined(separator: ", "))")
+        }
+        let authority = proxyURL[separator.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        guard !host.isEmpty, !host.hasPrefix(":") else { throw fail("the proxy URL has no host") }
     }
 }
 

@@ -39,8 +39,13 @@ extension TLSConfiguration {
             break
         case (let certificate?, let key?):
             guard certificate.containsPEM("CERTIFICATE") else { throw fail("the client certificate is not a PEM certificate") }
-            guard key.containsPEM("PRIVATE KEY") else { throw fail("the client key is not a PEM private key") }
-            guard !key.containsPEM("ENCRYPTED PRIVATE KEY") else { throw fail("the client key is encrypted") }
+            guard !key.containsPEM("ENCRYPTED PRIVATE KEY"), !key.contains(Array("Proc-Type: 4,ENCRYPTED".utf8)) else {
+                throw fail("the client key is encrypted")
+            }
+            // PKCS#8 (`PRIVATE KEY`) and the older RSA and EC forms kubeadm and kind write.
+            guard ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"].contains(where: key.containsPEM) else {
+                throw fail("the client key is not a PEM private key")
+            }
         case (nil, _?):
             throw fail("a client key was given without a client certificate")
         case (_?, nil):
@@ -61,8 +66,12 @@ extension TLSConfiguration {
 extension [UInt8] {
     /// Whether the bytes hold a `-----BEGIN <label>-----` line.
     fileprivate func containsPEM(_ label: String) -> Bool {
-        let marker = Array("-----BEGIN \(label)-----".utf8)
-        return count >= marker.count && indices.dropLast(marker.count - 1).contains { self[$0..<$0 + marker.count].elementsEqual(marker) }
+        contains(Array("-----BEGIN \(label)-----".utf8))
+    }
+
+    /// Whether the bytes hold `marker` somewhere.
+    fileprivate func contains(_ marker: [UInt8]) -> Bool {
+        count >= marker.count && indices.dropLast(marker.count - 1).contains { self[$0..<$0 + marker.count].elementsEqual(marker) }
     }
 }
 

@@ -7,7 +7,7 @@ struct AccountsDecoder {
 
     static let topKeys = ["accounts", "metricsAccounts"]
     private static let accountKeys = ["name", "kind", "scope"]
-    private static let kubernetesKeys = accountKeys + ["kubeconfig", "context", "namespace", "traffic"]
+    private static let kubernetesKeys = accountKeys + ["kubeconfig", "context", "namespace", "traffic", "gateway"]
     private static let metricsKeys = ["name", "kind", "url", "bearerTokenFile", "bearerTokenEnv", "basicAuth"]
     private static let basicAuthKeys = ["username", "passwordFile", "passwordEnv"]
 
@@ -59,7 +59,7 @@ struct AccountsDecoder {
         var refusing = ["token": Self.inlineKubernetesCredential, "password": Self.inlineKubernetesCredential,
                         "clientKeyData": Self.inlineKubernetesCredential]
         if kind == "local" {
-            for key in ["kubeconfig", "context", "namespace", "traffic"] {
+            for key in ["kubeconfig", "context", "namespace", "traffic", "gateway"] {
                 refusing[key] = "\(key) applies only to accounts of kind: kubernetes"
             }
         }
@@ -73,12 +73,38 @@ struct AccountsDecoder {
         let traffic = map["traffic"].flatMap {
             reader.choice($0, what: "traffic", from: KubernetesAccount.Traffic.allCases.map(\.rawValue))
         }.flatMap(KubernetesAccount.Traffic.init(rawValue:))
+        let gateway = decodeGateway(map["gateway"], traffic: traffic ?? .replicas, at: map["traffic"] ?? node)
         let kubernetes = KubernetesAccount(
             kubeconfig: map["kubeconfig"].flatMap { reader.string($0, what: "kubeconfig (a file path)") },
             context: map["context"].flatMap { reader.string($0, what: "context") },
             namespace: map["namespace"].flatMap { reader.name($0, what: "namespace") } ?? "default",
-            traffic: traffic ?? .replicas)
+            traffic: traffic ?? .replicas, gateway: gateway)
         return Account(name: name, scope: scope, kind: .kubernetes(kubernetes))
+    }
+
+    /// `gateway: NAMESPACE/NAME`: required with `traffic: gatewayAPI`, refused otherwise.
+    private func decodeGateway(_ node: YAMLNode?, traffic: KubernetesAccount.Traffic, at trafficNode: YAMLNode) -> GatewayReference? {
+        guard let node else {
+            if traffic == .gatewayAPI {
+                reader.log.error("traffic: gatewayAPI needs gateway: NAMESPACE/NAME, the Gateway the HTTPRoute attaches to", at: trafficNode.mark)
+            }
+            return nil
+        }
+        guard traffic == .gatewayAPI else {
+            reader.log.error("gateway applies only with traffic: gatewayAPI", at: node.mark)
+            return nil
+        }
+        guard let text = reader.string(node, what: "gateway") else { return nil }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let isName = { (part: String) in
+            !part.isEmpty && part.count <= 63 && part.first!.isLetter && part.last != "-"
+                && part.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+        }
+        guard parts.count == 2, isName(parts[0]), isName(parts[1]) else {
+            reader.log.error("gateway \(text.quoted) must be NAMESPACE/NAME, both lowercase names, e.g. gateway-system/public", at: node.mark)
+            return nil
+        }
+        return GatewayReference(namespace: parts[0], name: parts[1])
     }
 
     private func decodeMetricsAccount(_ node: YAMLNode) -> MetricsAccount? {

@@ -74,14 +74,35 @@ public struct KubernetesAccount: Sendable, Hashable {
     public var namespace: String
     /// How traffic is split.
     public var traffic: Traffic
+    /// The Gateway the HTTPRoute attaches to, with `traffic: gatewayAPI`.
+    public var gateway: GatewayReference?
 
     /// A Kubernetes account.
-    public init(kubeconfig: String? = nil, context: String? = nil, namespace: String = "default", traffic: Traffic = .replicas) {
+    public init(kubeconfig: String? = nil, context: String? = nil, namespace: String = "default", traffic: Traffic = .replicas,
+                gateway: GatewayReference? = nil) {
         self.kubeconfig = kubeconfig
         self.context = context
         self.namespace = namespace
         self.traffic = traffic
+        self.gateway = gateway
     }
+}
+
+/// A Gateway API Gateway by namespace and name (`gateway: NAMESPACE/NAME`).
+public struct GatewayReference: Sendable, Hashable, CustomStringConvertible {
+    /// The Gateway's namespace.
+    public var namespace: String
+    /// The Gateway's name.
+    public var name: String
+
+    /// A reference.
+    public init(namespace: String, name: String) {
+        self.namespace = namespace
+        self.name = name
+    }
+
+    /// `NAMESPACE/NAME`.
+    public var description: String { "\(namespace)/\(name)" }
 }
 
 /// A Prometheus server Tack queries.

@@ -1,12 +1,13 @@
 import Foundation
 import TackHTTP
+import TestSupport
 import Testing
 
 @Suite("HTTP/2")
 struct CurlHTTP2Tests {
     @Test("against a server speaking HTTP/2, concurrent requests are multiplexed over one connection")
     func multiplexing() async throws {
-        let fixtures = try await TLSFixtures.shared()
+        let fixtures = try await TestCertificates.shared()
         let port = try await refusedPort()
         let nginx = try NginxServer(certificate: fixtures.server.certificate, key: fixtures.server.key, port: port)
         defer { nginx.stop() }

@@ -1,13 +1,14 @@
 import Synchronization
 import TackHTTP
+import TestSupport
 import Testing
 
 @Suite("CurlHTTPClient TLS")
 struct CurlTLSTests {
-    let fixtures: TLSFixtures
+    let fixtures: TestCertificates
 
     init() async throws {
-        fixtures = try await TLSFixtures.shared()
+        fixtures = try await TestCertificates.shared()
     }
 
     /// A server that requires a client certificate from the fixtures' CA.
@@ -71,7 +72,7 @@ struct CurlTLSTests {
         #expect(mismatch?.kind == .tls)
 
         var tls = mutualTLS
-        tls.serverName = "tack.test"
+        tls.serverName = TestCertificates.namedServerName
         let response = try await client(tls).send(HTTPRequest(url: server.url("/echo?x=1")))
         #expect(response.status == 200)
         #expect(try json(response)["query"] as? String == "x=1")

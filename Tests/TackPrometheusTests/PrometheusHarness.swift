@@ -2,6 +2,7 @@ import Foundation
 import TackCore
 import TackHTTP
 import TackPrometheus
+import TestSupport
 
 /// A real Prometheus on 127.0.0.1 scraping `Fixtures/exporter.py` every second, each in a temporary
 /// directory, for one test. `PrometheusHarness.with` always stops both (SIGTERM, then SIGKILL after
@@ -99,7 +100,7 @@ final class PrometheusHarness {
 
     private func startPrometheus() async throws {
         for attempt in 1...3 {
-            let port = try Self.freePort()
+            let port = try FreePort.next()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.prometheusPath ?? "/usr/bin/prometheus")
             process.arguments = [
@@ -175,24 +176,6 @@ final class PrometheusHarness {
         throw Failure(description: "timed out after \(timeout) waiting for \(what)")
     }
 
-    /// A TCP port on 127.0.0.1 that was free a moment ago.
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw Failure(description: "socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard bound else { throw Failure(description: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     private static func file(_ url: URL) -> URL {
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)

@@ -117,7 +117,7 @@ struct AccountStepper {
                 app: plan.app, rollout: rollout, image: image, cluster: cluster, status: status,
                 analysis: observation.analysis(rollout.account, AnalysisSpec.stepName(rollout.step, epoch: rollout.analysisEpoch)),
                 monitor: observation.analysis(rollout.account, AnalysisSpec.monitorName(epoch: rollout.analysisEpoch)),
-                needsHealthyMonitor: watched)
+                needsHealthyMonitor: watched, splitsByReplicas: plan.splitsByReplicas(account: rollout.account))
             switch StepDriver.drive(step, context, startedAt: rollout.stepStartedAt ?? now, now: now) {
             case .complete:
                 draft.event(.stepCompleted, "step \(rollout.step + 1) of \(steps.count) done: \(step.summary)", account: rollout.account)
@@ -138,6 +138,10 @@ struct AccountStepper {
             case .waitingForReplicas(let reason):
                 rollout.waitingFor = reason
                 draft.requeue(after: .seconds(1))
+                if let failed = status.tracks.first(where: { $0.failure != nil }), let failure = failed.failure {
+                    // The cluster gave the rollout up (ProgressDeadlineExceeded): waiting longer cannot help.
+                    return .rollBack(ending: .failed, message: "\(rollout.account): \(failed.track.rawValue) failed: \(failure)")
+                }
                 let started = rollout.stepStartedAt ?? now
                 guard now.timeIntervalSince(started) > options.progressDeadline.seconds else { return nil }
                 return .rollBack(ending: .failed, message: "\(rollout.account): \(reason), still after the progress deadline "

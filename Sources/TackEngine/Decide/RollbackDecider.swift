@@ -66,7 +66,8 @@ struct RollbackDecider {
         }
         let serving: Track = cluster.strategy.judgedTrack == .canary ? .stable : .active
         let progress = RollbackDriver.drive(rollout, app: plan.app, size: cluster.targetSize, serving: serving,
-                                            candidate: cluster.strategy.judgedTrack, status: status)
+                                            candidate: cluster.strategy.judgedTrack,
+                                            splitsByReplicas: plan.splitsByReplicas(account: rollout.account), status: status)
         switch progress {
         case .complete:
             rollout.phase = .rolledBack

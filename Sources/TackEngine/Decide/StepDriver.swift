@@ -10,12 +10,13 @@ enum StepDriver {
         case .deployInitial(let track):
             return deployInitial(track, c)
         case .startCanary:
+            if c.splitsByReplicas { return startCanaryByReplicas(c) }
             var calls: [DriverAction] = []
             if c.status.traffic[.canary] > 0 { calls.append(.setTraffic(app: c.app, .all(to: .stable))) }
             if !c.runsNewImage(.canary) { calls.append(.apply(c.spec(.canary, replicas: 0))) }
             return calls.isEmpty ? .complete : .acting(calls)
         case .setWeight(let weight):
-            return setWeight(weight, c)
+            return c.splitsByReplicas ? setWeightByReplicas(weight, c) : setWeight(weight, c)
         case .pause(let duration?):
             let ends = startedAt.addingTimeInterval(duration.seconds)
             return now >= ends ? .complete : .waiting("paused until \(ends.formatted(.iso8601))")
@@ -64,6 +65,7 @@ enum StepDriver {
             return .acting([.apply(c.spec(track, replicas: c.size))])
         }
         guard observed.isRolledOut else { return .waitingForReplicas(c.readiness(track)) }
+        if c.followsReplicaRatio(track) { return removing(track == .stable ? .canary : .stable, c) }
         return c.status.traffic[track] == 100 ? .complete : .acting([.setTraffic(app: c.app, .all(to: track))])
     }
 
@@ -82,12 +84,14 @@ enum StepDriver {
         return trafficSet ? .complete : .acting([.setTraffic(app: c.app, split)])
     }
 
-    /// `serving` on the new image with the target size and all traffic, then `candidate` removed.
+    /// `serving` on the new image with the target size and all traffic, then `candidate` removed;
+    /// where traffic follows the replica ratio, removing `candidate` is what gives `serving` all of it.
     static func promote(serving: Track, candidate: Track, _ c: StepContext) -> StepProgress {
         guard let observed = c.status[serving], c.runsNewImage(serving), observed.desired == c.size else {
             return .acting([.apply(c.spec(serving, replicas: c.size))])
         }
         guard observed.isRolledOut else { return .waitingForReplicas(c.readiness(serving)) }
+        if c.followsReplicaRatio(serving) { return removing(candidate, c) }
         var calls: [DriverAction] = []
         if c.status.traffic[serving] != 100 { calls.append(.setTraffic(app: c.app, .all(to: serving))) }
         if c.status[candidate] != nil { calls.append(.delete(app: c.app, track: candidate)) }

@@ -37,10 +37,19 @@ struct StepContext: Sendable {
     let monitor: AnalysisState?
     /// Whether promotion waits for the monitor to have measured the new version healthy.
     let needsHealthyMonitor: Bool
+    /// Whether the account splits a canary's traffic by the ratio of ready replicas: a weight is
+    /// then a replica count per track, and traffic between stable and canary is never set.
+    let splitsByReplicas: Bool
 
     /// A spec for `track` with the new image.
     func spec(_ track: Track, replicas: Int) -> TrackSpec {
         TrackSpec(app: app, track: track, image: image, replicas: replicas)
+    }
+
+    /// Whether `track`'s share of traffic is its share of ready replicas: stable and canary in
+    /// an account that splits by replicas (blue-green still switches traffic there).
+    func followsReplicaRatio(_ track: Track) -> Bool {
+        splitsByReplicas && track.isCanaryTrack
     }
 
     /// Whether `track` exists and runs the new image.
@@ -54,6 +63,11 @@ struct StepContext: Sendable {
         return "\(track.rawValue) \(observed?.available ?? 0)/\(observed?.desired ?? 0) ready"
             + (observed?.message.map { ": \($0)" } ?? "")
     }
+}
+
+extension Track {
+    /// Whether the track is one of a canary rollout's two (stable, canary).
+    var isCanaryTrack: Bool { self == .stable || self == .canary }
 }
 
 extension ImageRef {

@@ -55,6 +55,13 @@ public struct RevisionPlan: Sendable {
         return monitor.scopes.contains(scope)
     }
 
+    /// Whether `account` splits a canary's traffic by the ratio of ready replicas (Kubernetes with
+    /// `traffic: replicas`) rather than by weights: there, a weight is a replica count per track.
+    public func splitsByReplicas(account: String) -> Bool {
+        guard case .kubernetes(let kubernetes)? = accounts.account(named: account)?.kind else { return false }
+        return kubernetes.traffic == .replicas
+    }
+
     /// The conditions that fail the new version: the rollback stage's.
     public var conditions: [Condition] { pipeline.rollback?.conditions ?? [] }
 

@@ -8,7 +8,8 @@ public enum RolloutStep: Sendable, Hashable {
     case deployInitial(Track)
     /// Start the canary track with the new image, no replicas and no traffic.
     case startCanary
-    /// Scale the canary to its share of `targetSize` and send it this percentage of traffic.
+    /// Scale the canary to its share of `targetSize` and send it this percentage of traffic; where
+    /// traffic follows the replica ratio, stable gets the rest of `targetSize` and no traffic is set.
     case setWeight(Int)
     /// Wait this long, or for `promote` when nil.
     case pause(Duration?)

@@ -1,4 +1,5 @@
 import Foundation
+import KubeAPI
 import TackServer
 
 /// `-o yaml`: an Encodable value's JSON encoding (the API's dates) written as block YAML, keys

@@ -11,8 +11,8 @@ struct ControllerCommand: AsyncParsableCommand {
         commandName: "controller",
         abstract: "Run the engine as a daemon that reconciles every execution and serves the HTTP API.",
         discussion: """
-            Starts the local runtime if it is not up and supervises it, reconciles every active \
-            execution in $TACK_HOME/engine.db, and serves the API on --listen. Requests to /v1/… need \
+            Starts the local runtime if it is not up and supervises it (not with \
+            --no-local-runtime, as in a cluster), reconciles every active execution in $TACK_HOME/engine.db, and serves the API on --listen. Requests to /v1/… need \
             the bearer token in $TACK_HOME/controller.token (created with mode 0600 on the first \
             start). SIGTERM or SIGINT stop it gracefully; the next start resumes every execution. \
             Exit codes: 0 stopped by a signal; 1 an error.
@@ -24,6 +24,10 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The address to serve the API on, HOST:PORT.")
     var listen = "127.0.0.1:7420"
 
+    @Flag(name: .long, inversion: .prefixedNo,
+          help: "Run the local runtime (runc, nginx, Prometheus) for kind: local accounts; off where only Kubernetes accounts are used.")
+    var localRuntime = true
+
     func validate() throws {
         _ = try Self.address(listen)
     }
@@ -34,8 +38,8 @@ struct ControllerCommand: AsyncParsableCommand {
             let local = try runtime.makeRuntime()
             let store = try EngineStore(path: local.home.path + "/engine.db")
             let token = try ControllerToken.loadOrCreate(home: local.home.path)
-            try await local.up()
-            let engine = Engine(store: store, connector: AccountWiring(runtime: local))
+            if localRuntime { try await local.up() }
+            let engine = Engine(store: store, connector: AccountWiring(runtime: local, runsLocalRuntime: localRuntime))
             let server = ControllerServer(engine: engine, token: token, configuration: ControllerConfiguration(host: host, port: port))
             try await serve(server, supervising: local, tokenPath: ControllerToken.path(home: local.home.path))
         } catch let error as ExitCode {
@@ -51,7 +55,7 @@ struct ControllerCommand: AsyncParsableCommand {
         let host = server.configuration.host.contains(":") ? "[\(server.configuration.host)]" : server.configuration.host
         let isListening = Mutex(false)
         do {
-            try await server.run(alongside: [{ await local.supervise() }]) { port in
+            try await server.run(alongside: localRuntime ? [{ await local.supervise() }] : []) { port in
                 isListening.withLock { $0 = true }
                 Console.out("tack controller listening on http://\(host):\(port) (token in \(tokenPath))\n")
             }

@@ -12,7 +12,7 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Stores the pipeline as a new revision (the same files applied again change nothing) and \
             reconciles every active execution until the pipeline's execution ends, supervising the \
-            local runtime meanwhile (it is started if it is not up). Killing the \
+            local runtime meanwhile when an account is kind: local (it is started if it is not up). Killing the \
             process at any point is safe: running the command again resumes from the stored state. \
             Exit codes: 0 succeeded; 1 invalid input or an error; 2 rolled back or failed; 3 paused \
             (it stays paused in the store), aborted or superseded.
@@ -33,14 +33,15 @@ struct RunCommand: AsyncParsableCommand {
         do {
             let local = try runtime.makeRuntime()
             let store = try EngineStore(path: local.home.path + "/engine.db")
-            let engine = Engine(store: store, connector: AccountWiring(runtime: local))
+            let engine = Engine(store: store, connector: AccountWiring(runtime: local, runsLocalRuntime: files.usesLocalRuntime))
             let outcome = try await engine.apply(
                 pipelinePath: files.pipelinePath, pipelineText: files.pipelineText, accountsPath: files.accountsPath,
                 accountsText: files.accountsText)
             Console.out("\(outcome.revision.app): revision \(outcome.revision.number), execution \(outcome.execution.id)"
                         + (outcome.created ? "" : " (already applied)") + "\n")
-            try await local.up()
-            let supervising = Task { await local.supervise() }
+            // Only Kubernetes accounts and remote Prometheus: no local runtime to start.
+            if files.usesLocalRuntime { try await local.up() }
+            let supervising = Task { if files.usesLocalRuntime { await local.supervise() } }
             let reconciling = Task { await engine.run() }
             defer {
                 reconciling.cancel()

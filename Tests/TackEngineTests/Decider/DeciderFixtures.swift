@@ -10,8 +10,11 @@ enum DeciderFixtures {
     static let aws = "aws-eu-central-1"
     static let gcp = "gcp-us-west1"
     static let azure = "azure-westeurope"
+    /// A Kubernetes account that splits traffic by the ratio of ready replicas.
+    static let gke = "gke-europe-west1"
 
-    /// Three local accounts in three scopes and one metrics account.
+    /// Three local accounts and one Kubernetes account (`traffic: replicas`) in four scopes, and one
+    /// metrics account.
     static let accountsYAML = """
         accounts:
           - name: aws-eu-central-1
@@ -23,6 +26,10 @@ enum DeciderFixtures {
           - name: azure-westeurope
             kind: local
             scope: azure
+          - name: gke-europe-west1
+            kind: kubernetes
+            scope: gke
+            traffic: replicas
         metricsAccounts:
           - name: prometheus-prod
             kind: local

@@ -36,6 +36,7 @@ struct DeciderSimulation {
         self.execution = Execution(id: 1, app: plan.app, revision: plan.revision.number, accounts: plan.accountRollouts(),
                                    createdAt: DeciderFixtures.t0)
         self.accounts = SimulatedAccounts(app: plan.app)
+        self.accounts.splitsByReplicas = Set(plan.accountRollouts().map(\.account).filter { plan.splitsByReplicas(account: $0) })
         self.metrics = metrics
         self.now = DeciderFixtures.t0
     }

@@ -161,4 +161,24 @@ extension ExecutionDeciderTests {
             traffic: .all(to: serving)))
         #expect(sim.accounts.violations == [])
     }
+
+    @Test("a new version the cluster gives up on (ProgressDeadlineExceeded) rolls back at once, without waiting for Tack's deadline",
+          arguments: ["canary", "bluegreen"])
+    func clusterGaveUp(strategy: String) throws {
+        let (cluster, serving, candidate) = strategy == "canary"
+            ? (F.canary(F.aws, steps: "[{setWeight: 20}]"), Track.stable, Track.canary)
+            : (F.blueGreen(F.aws, targetSize: 3), Track.active, Track.preview)
+        var sim = DeciderSimulation(try F.plan(F.deploy(cluster)), options: EngineOptions(progressDeadline: .seconds(600)))
+        sim.accounts.seed(F.aws, serving, Self.v1, replicas: 3)
+        let failure = #"deployment "shop-canary" exceeded its progress deadline"#
+        sim.accounts.readiness = { _, image in image == Self.v2 ? .fails(failure) : .instant }
+
+        #expect(sim.runToEnd() == .failed)
+        let rollback = try #require(sim.firstPass { $0.phase == .rollingBack })
+        let asked = try #require(sim.accounts.calls.last { $0.pass < rollback.number }).time
+        #expect(rollback.observation.now.timeIntervalSince(asked) < 5, "rolled back on the next pass, not after 600 s")
+        #expect(sim.execution.message?.contains(failure) == true)
+        #expect(try Self.rollbackCalls(sim, F.aws) == [.delete(app: "shop", track: candidate)])
+        #expect(sim.accounts.violations == [])
+    }
 }

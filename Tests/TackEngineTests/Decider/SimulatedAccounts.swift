@@ -10,11 +10,15 @@ enum Readiness: Sendable, Hashable {
     case afterPasses(Int)
     /// Never ready (a crash-looping image); the track reports the message.
     case never(String)
+    /// Never ready, and the cluster says it gave up (Kubernetes' ProgressDeadlineExceeded).
+    case fails(String)
 }
 
 /// In-memory accounts that apply `DriverAction`s to workloads the way a `ClusterDriver` does, and
 /// note every call and every broken rule (traffic to a track without ready replicas, a track
-/// deleted while it still has traffic).
+/// deleted while it still has traffic). An account in `splitsByReplicas` behaves like Kubernetes
+/// with `traffic: replicas`: stable and canary share the traffic by their ready replicas, and
+/// setting traffic between them changes nothing.
 struct SimulatedAccounts {
     /// One call made, with the pass and time it was made in.
     struct Call: Sendable, Hashable, CustomStringConvertible {
@@ -37,6 +41,7 @@ struct SimulatedAccounts {
         /// Passes until the replicas asked for are ready; nil when nothing is pending.
         var passesLeft: Int?
         var message: String?
+        var failure: String?
     }
 
     private struct Workload {
@@ -47,6 +52,12 @@ struct SimulatedAccounts {
     let app: String
     /// Accounts whose driver fails every call and status read, with the message.
     var unreachable: [String: String] = [:]
+    /// Accounts that split a canary's traffic by the ratio of ready replicas (one Service selects
+    /// both tracks): stable's and canary's shares are computed, and a `setTraffic` that names
+    /// either changes nothing and is noted as a broken rule. Blue-green traffic is still set.
+    var splitsByReplicas: Set<String> = []
+    /// The fewest ready replicas stable and canary together must have in an account after every call.
+    var minimumReady: [String: Int] = [:]
     /// How the replicas of an image become ready in an account.
     var readiness: (_ account: String, _ image: ImageRef) -> Readiness = { _, _ in .instant }
     /// Every call that reached an account, in order.
@@ -80,10 +91,31 @@ struct SimulatedAccounts {
         let tracks = Track.allCases.compactMap { track in
             workload.tracks[track].map {
                 TrackStatus(track: track, image: $0.image, desired: $0.desired, updated: $0.desired,
-                            ready: $0.available + $0.previousReady, available: $0.available, message: $0.message)
+                            ready: $0.available + $0.previousReady, available: $0.available, message: $0.message,
+                            failure: $0.failure)
             }
         }
-        return WorkloadStatus(app: app, tracks: tracks, traffic: workload.traffic)
+        return WorkloadStatus(app: app, tracks: tracks, traffic: traffic(workload, in: account))
+    }
+
+    /// The traffic in effect: as set, or for stable and canary in an account that splits by
+    /// replicas, each one's rounded share of their ready replicas (none ready, no share).
+    private func traffic(_ workload: Workload, in account: String) -> TrafficSplit {
+        guard splitsByReplicas.contains(account) else { return workload.traffic }
+        var weights = workload.traffic.weights.filter { !Self.canaryTracks.contains($0.key) }
+        let ready = Self.canaryTracks.map { track in workload.tracks[track].map { $0.available + $0.previousReady } ?? 0 }
+        let total = ready.reduce(0, +)
+        for (track, count) in zip(Self.canaryTracks, ready) where total > 0 {
+            weights[track] = Int((Double(count * 100) / Double(total)).rounded())
+        }
+        return TrafficSplit(weights)
+    }
+
+    private static let canaryTracks: [Track] = [.stable, .canary]
+
+    /// The ready replicas of stable and canary together.
+    private static func canaryReady(_ workload: Workload) -> Int {
+        canaryTracks.compactMap { workload.tracks[$0] }.reduce(0) { $0 + $1.available + $1.previousReady }
     }
 
     /// Makes the calls in order; an unreachable account fails the first and so makes none.
@@ -114,7 +146,17 @@ struct SimulatedAccounts {
 
     private mutating func perform(_ action: DriverAction, in account: String) {
         var workload = workloads[account] ?? Workload()
-        defer { workloads[account] = workload }
+        let byReplicas = splitsByReplicas.contains(account)
+        let readyBefore = Self.canaryReady(workload)
+        defer {
+            workloads[account] = workload
+            let ready = Self.canaryReady(workload)
+            if let minimum = minimumReady[account], ready < minimum {
+                violations.append("\(account): after \(action), stable and canary have \(ready) ready replicas, fewer than \(minimum)")
+            } else if byReplicas && readyBefore > 0 && ready == 0 {
+                violations.append("\(account): after \(action), neither stable nor canary has a ready replica to serve")
+            }
+        }
         switch action {
         case .apply(let spec):
             if var replicas = workload.tracks[spec.track] {
@@ -139,8 +181,10 @@ struct SimulatedAccounts {
             replicas.previousReady = min(replicas.previousReady, count)
             workload.tracks[track] = rollOut(replicas, account)
         case .delete(_, let track):
-            if workload.traffic[track] > 0 {
-                violations.append("\(account): deleted \(track.rawValue) while it had \(workload.traffic[track])% of traffic")
+            // By replicas, a track's share leaves with its replicas; what stays is checked above.
+            let share = traffic(workload, in: account)[track]
+            if share > 0 && !(byReplicas && Self.canaryTracks.contains(track)) {
+                violations.append("\(account): deleted \(track.rawValue) while it had \(share)% of traffic")
             }
             workload.tracks[track] = nil
             var weights = workload.traffic.weights
@@ -152,6 +196,10 @@ struct SimulatedAccounts {
                 if ready == 0 {
                     violations.append("\(account): sent \(split[track])% of traffic to \(track.rawValue), which has no ready replica")
                 }
+            }
+            if byReplicas && Self.canaryTracks.contains(where: { split[$0] > 0 }) {
+                violations.append("\(account): set traffic \(split), which changes nothing where traffic follows the replica ratio")
+                return
             }
             workload.traffic = split
         case .replace(_, let track, let source):
@@ -172,6 +220,8 @@ struct SimulatedAccounts {
     private func rollOut(_ replicas: Replicas, _ account: String) -> Replicas {
         var replicas = replicas
         guard replicas.available < replicas.desired else {
+            // Rolled out: the replicas of an earlier image are gone (an apply with 0 replicas).
+            replicas.previousReady = 0
             replicas.passesLeft = nil
             replicas.message = nil
             return replicas
@@ -191,6 +241,10 @@ struct SimulatedAccounts {
         case .never(let message):
             replicas.passesLeft = nil
             replicas.message = message
+        case .fails(let message):
+            replicas.passesLeft = nil
+            replicas.message = message
+            replicas.failure = message
         }
         return replicas
     }

@@ -1,0 +1,169 @@
+import KubeAPI
+import TackCore
+import Testing
+
+@testable import TackKubernetes
+
+@Suite("Deployment rendering")
+struct RenderDeploymentTests {
+    static let pinned = "registry.example.com/team/web:v2@sha256:" + String(repeating: "ab", count: 32)
+    static let options = KubernetesWorkloadOptions(namespace: "prod")
+    static let renderer = DeploymentRenderer(options: options)
+
+    static func spec(
+        _ track: Track, image: String = pinned, replicas: Int = 2, environment: [String: String] = [:],
+        resources: ResourceLimits = .default
+    ) throws -> TrackSpec {
+        TrackSpec(app: "web", track: track, image: try ImageRef(parsing: image), replicas: replicas, environment: environment, resources: resources)
+    }
+
+    private func container(_ deployment: JSONValue) throws -> JSONValue {
+        try #require(deployment[path: ["spec", "template", "spec", "containers"]]?.array?.first)
+    }
+
+    @Test("a canary Deployment renders as the golden server-side-apply body")
+    func canaryGolden() throws {
+        let spec = try Self.spec(
+            .canary, environment: ["LOG_LEVEL": "debug", "A_FIRST": "1"],
+            resources: ResourceLimits(memoryBytes: 512 << 20, cpuMillicores: 500, pids: 512))
+        #expect(try ObjectFixtures.matchesGolden(Self.renderer.deployment(spec), "rendered-deployment-canary.json"))
+    }
+
+    @Test("a blue-green preview Deployment renders as the golden server-side-apply body")
+    func blueGreenGolden() throws {
+        let deployment = Self.renderer.deployment(try Self.spec(.preview, replicas: 3), color: .green)
+        #expect(try ObjectFixtures.matchesGolden(deployment, "rendered-deployment-green-preview.json"))
+    }
+
+    @Test("only fields Tack owns are sent: no status, managedFields, resourceVersion or uid")
+    func onlyOwnedFields() throws {
+        let deployment = Self.renderer.deployment(try Self.spec(.stable))
+        #expect(deployment["status"] == .none)
+        #expect(Set(try #require(deployment["metadata"]?.object).keys) == ["name", "namespace", "labels", "annotations"])
+        #expect(deployment["apiVersion"] == "apps/v1" && deployment["kind"] == "Deployment")
+    }
+
+    @Test("names and selectors follow the track: <app> and <app>-canary by track, blue-green by color")
+    func namesAndSelectors() throws {
+        let stable = Self.renderer.deployment(try Self.spec(.stable))
+        #expect(stable.name == "web" && stable.namespace == "prod")
+        #expect(stable[path: ["spec", "selector", "matchLabels"]] == ["app": "web", "track": "stable"])
+        let canary = Self.renderer.deployment(try Self.spec(.canary))
+        #expect(canary.name == "web-canary")
+        #expect(canary[path: ["spec", "selector", "matchLabels"]] == ["app": "web", "track": "canary"])
+        let active = Self.renderer.deployment(try Self.spec(.active), color: .blue)
+        #expect(active.name == "web-blue")
+        #expect(active[path: ["spec", "selector", "matchLabels"]] == ["app": "web", "tack.dev/color": "blue"])
+        #expect(Self.renderer.deployment(try Self.spec(.preview)).name == "web-blue")
+    }
+
+    @Test("every Deployment carries Tack's labels and its pinned image annotation")
+    func labelsAndAnnotations() throws {
+        let image = "registry.example.com/team/web:v2@sha256:" + String(repeating: "ab", count: 32)
+        let stable = Self.renderer.deployment(try Self.spec(.stable))
+        #expect(stable.labels == ["app.kubernetes.io/name": "web", "app.kubernetes.io/managed-by": "tack", "app": "web"])
+        #expect(stable.annotations == ["tack.dev/image": image])
+        let preview = Self.renderer.deployment(try Self.spec(.preview), color: .green)
+        #expect(preview.annotations == ["tack.dev/image": image, "tack.dev/track": "preview"])
+    }
+
+    @Test("pods are labelled with app, track and version, blue-green ones with their color, and scraped by Prometheus")
+    func podTemplateMetadata() throws {
+        let template = try #require(Self.renderer.deployment(try Self.spec(.preview), color: .green)[path: ["spec", "template"]])
+        #expect(template.labels == [
+            "app.kubernetes.io/name": "web", "app.kubernetes.io/managed-by": "tack", "app": "web", "track": "preview",
+            "version": "v2", "tack.dev/color": "green",
+        ])
+        #expect(template.annotations == ["prometheus.io/scrape": "true", "prometheus.io/port": "8080", "prometheus.io/path": "/metrics"])
+        let digestOnly = try Self.spec(.canary, image: "web@sha256:" + String(repeating: "0f", count: 32))
+        let canary = Self.renderer.deployment(digestOnly)
+        #expect(canary[path: ["spec", "template"]]?.labels["version"] == "sha256-0f0f0f0f0f0f")
+        #expect(canary[path: ["spec", "template"]]?.labels["tack.dev/color"] == nil)
+    }
+
+    @Test("promoting a color changes its role annotation but not its pod template, so no pod restarts")
+    func promotionKeepsTemplate() throws {
+        let preview = Self.renderer.deployment(try Self.spec(.preview), color: .green)
+        let promoted = Self.renderer.deployment(try Self.spec(.active), color: .green, podTrack: .preview)
+        #expect(promoted[path: ["spec", "template"]] == preview[path: ["spec", "template"]])
+        #expect(promoted.annotations["tack.dev/track"] == "active")
+        #expect(promoted.name == preview.name)
+        #expect(Self.renderer.rolePatch(.active) == ["metadata": ["annotations": ["tack.dev/track": "active"]]])
+    }
+
+    @Test("the rollout strategy surges by 25% and never removes an available replica")
+    func rolloutStrategy() throws {
+        let spec = try #require(Self.renderer.deployment(try Self.spec(.stable, replicas: 4))["spec"])
+        #expect(spec["replicas"] == 4)
+        #expect(spec["strategy"] == ["type": "RollingUpdate", "rollingUpdate": ["maxSurge": "25%", "maxUnavailable": 0]])
+        #expect(spec["progressDeadlineSeconds"] == 600 && spec["revisionHistoryLimit"] == 3)
+    }
+
+    @Test("pods run as a non-root user with no service account token and the runtime's seccomp profile")
+    func podSecurity() throws {
+        let pod = try #require(Self.renderer.deployment(try Self.spec(.stable))[path: ["spec", "template", "spec"]])
+        #expect(pod["automountServiceAccountToken"] == false)
+        #expect(pod["securityContext"] == [
+            "runAsNonRoot": true, "runAsUser": 65532, "runAsGroup": 65532, "fsGroup": 65532,
+            "seccompProfile": ["type": "RuntimeDefault"],
+        ])
+    }
+
+    @Test("the container drops every capability, cannot escalate and has a read-only root with writable emptyDirs")
+    func containerSecurity() throws {
+        let deployment = Self.renderer.deployment(try Self.spec(.stable))
+        let container = try container(deployment)
+        #expect(container["securityContext"] == [
+            "allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "capabilities": ["drop": ["ALL"]],
+        ])
+        #expect(container["volumeMounts"] == [["name": "tmp", "mountPath": "/tmp"], ["name": "var-lib-web", "mountPath": "/var/lib/web"]])
+        #expect(deployment[path: ["spec", "template", "spec", "volumes"]] == [
+            ["name": "tmp", "emptyDir": [:]], ["name": "var-lib-web", "emptyDir": [:]],
+        ])
+    }
+
+    @Test("writable paths get distinct valid volume names")
+    func volumeNames() {
+        let volumes = WritableVolume.volumes(["/data", "/Data", "/", "/cache/Thumbnails_v2/"])
+        #expect(volumes.map(\.name) == ["data", "data-1", "writable", "cache-thumbnails-v2"])
+    }
+
+    @Test("the container runs the pinned image, or the reference as given when it has no digest")
+    func pinnedImage() throws {
+        #expect(try container(Self.renderer.deployment(try Self.spec(.stable)))["image"] == .string(Self.pinned))
+        #expect(try container(Self.renderer.deployment(try Self.spec(.stable, image: "web:v2")))["image"] == "web:v2")
+        #expect(try container(Self.renderer.deployment(try Self.spec(.stable)))["name"] == "web")
+    }
+
+    @Test("PORT and HOST come first, then the track's variables sorted by name; a track cannot move PORT")
+    func environmentOrder() throws {
+        let spec = try Self.spec(.stable, environment: ["ZED": "z", "ALPHA": "a", "PORT": "1", "HOST": "127.0.0.1", "MID": "m"])
+        #expect(try container(Self.renderer.deployment(spec))["env"] == [
+            ["name": "PORT", "value": "8080"], ["name": "HOST", "value": "0.0.0.0"], ["name": "ALPHA", "value": "a"],
+            ["name": "MID", "value": "m"], ["name": "ZED", "value": "z"],
+        ])
+    }
+
+    @Test("probes GET the readiness and liveness paths on the named http port")
+    func probes() throws {
+        let options = KubernetesWorkloadOptions(namespace: "prod", containerPort: 9000, readinessPath: "/ready", livenessPath: "/live")
+        let container = try container(DeploymentRenderer(options: options).deployment(try Self.spec(.stable)))
+        #expect(container["ports"] == [["name": "http", "containerPort": 9000, "protocol": "TCP"]])
+        #expect(container[path: ["readinessProbe", "httpGet"]] == ["path": "/ready", "port": "http"])
+        #expect(container[path: ["livenessProbe", "httpGet"]] == ["path": "/live", "port": "http"])
+        #expect(container[path: ["env"]]?.array?.first == ["name": "PORT", "value": "9000"])
+    }
+
+    static let resourceCases: [(ResourceLimits, JSONValue)] = [
+        (.default, ["requests": ["cpu": "100m", "memory": "256Mi"], "limits": ["memory": "1024Mi"]]),
+        (ResourceLimits(memoryBytes: 128 << 20, cpuMillicores: 500, pids: 64),
+         ["requests": ["cpu": "100m", "memory": "128Mi"], "limits": ["memory": "128Mi", "cpu": "500m"]]),
+        (ResourceLimits(memoryBytes: 300_000_000, cpuMillicores: 50, pids: 64),
+         ["requests": ["cpu": "50m", "memory": "256Mi"], "limits": ["memory": "300000000", "cpu": "50m"]]),
+    ]
+
+    @Test("resources request 100m CPU and at most 256Mi, limit memory, and limit CPU only when asked", arguments: resourceCases)
+    func resources(_ limits: ResourceLimits, _ expected: JSONValue) throws {
+        #expect(try container(Self.renderer.deployment(try Self.spec(.stable, resources: limits)))["resources"] == expected)
+    }
+}
