@@ -131,22 +131,7 @@ struct ExecutionDeciderTests {
           arguments: Scenario.allCases)
     func idempotent(_ scenario: Scenario) throws {
         var sim = try Self.simulation(scenario)
-        while !sim.execution.phase.isTerminal && sim.passes.count < 2_000 {
-            let decision = sim.pass()
-            let pass = try #require(sim.passes.last)
-            let again = sim.decider.decide(pass.before, pass.observation)
-            #expect(again.execution == decision.execution && again.actions == decision.actions)
-            #expect(again.events == decision.events && again.requeueAfter == decision.requeueAfter)
-
-            // The calls were made; the next pass sees their effect, with the state from before or after them.
-            let made = decision.allActions
-            guard !made.isEmpty else { continue }
-            for state in [pass.before, decision.execution] {
-                let next = sim.decider.decide(state, sim.observe(state))
-                let repeated = next.allActions.filter(made.contains)
-                #expect(repeated == [], "pass \(pass.number) made \(made), then again \(repeated)")
-            }
-        }
+        try sim.runReplayingEachPass()
         let expected: ExecutionPhase = scenario == .canaryRollback || scenario == .blueGreenRollback ? .rolledBack : .succeeded
         #expect(sim.execution.phase == expected)
         #expect(sim.accounts.violations == [])

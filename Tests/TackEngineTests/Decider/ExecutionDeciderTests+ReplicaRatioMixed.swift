@@ -127,21 +127,7 @@ extension ExecutionDeciderTests {
           arguments: ReplicaScenario.allCases)
     func replicaIdempotent(_ scenario: ReplicaScenario) throws {
         var sim = try Self.replicaSimulation(scenario)
-        while !sim.execution.phase.isTerminal && sim.passes.count < 2_000 {
-            let decision = sim.pass()
-            let pass = try #require(sim.passes.last)
-            let again = sim.decider.decide(pass.before, pass.observation)
-            #expect(again.execution == decision.execution && again.actions == decision.actions)
-
-            // The calls were made; a pass that sees their effect, from the state before or after them, makes none of them again.
-            let made = decision.allActions
-            guard !made.isEmpty else { continue }
-            for state in [pass.before, decision.execution] {
-                let next = sim.decider.decide(state, sim.observe(state))
-                let repeated = next.allActions.filter(made.contains)
-                #expect(repeated == [], "pass \(pass.number) made \(made), then again \(repeated)")
-            }
-        }
+        try sim.runReplayingEachPass()
         #expect(sim.execution.phase == (scenario == .rollback ? .rolledBack : .succeeded))
         #expect(sim.accounts.violations == [])
     }
