@@ -35,6 +35,18 @@ struct KubeClientRateLimitTests {
         #expect(await Self.waits(bucket, 6) == [0, 0, 200, 400, 600, 800])
     }
 
+    @Test("a request cancelled while it waits for a token gives the token back")
+    func cancelledWaiterGivesBack() async throws {
+        let clock = SteppedInstant()
+        let bucket = TokenBucket(qps: 0.001, burst: 1, now: clock.function)
+        #expect(await Self.waits(bucket, 1) == [0])
+        let waiter = Task { try await bucket.acquire() }
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        // Had the cancelled waiter kept its token, this one would wait 2,000 s instead of 1,000 s.
+        #expect(await Self.waits(bucket, 1) == [1_000_000])
+    }
+
     @Test("with burst 10 the same six requests go at once")
     func largeBurst() async {
         let clock = SteppedInstant()

@@ -25,10 +25,22 @@ actor TokenBucket {
         updated = now()
     }
 
-    /// Waits until the caller may send one request.
+    /// Waits until the caller may send one request; a caller cancelled while waiting gives its
+    /// token back, so it does not slow the requests after it.
     nonisolated func acquire() async throws {
         let wait = await reserve()
-        if wait > .zero { try await Task.sleep(for: wait) }
+        guard wait > .zero else { return }
+        do {
+            try await Task.sleep(for: wait)
+        } catch {
+            await giveBack()
+            throw error
+        }
+    }
+
+    /// Returns a reserved token that was not used.
+    func giveBack() {
+        tokens = min(burst, tokens + 1)
     }
 
     /// Takes a token, possibly going into debt, and says how long the debt takes to pay back:
