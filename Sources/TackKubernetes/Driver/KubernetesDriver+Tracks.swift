@@ -20,7 +20,7 @@ extension KubernetesDriver {
                 throw KubernetesDriverError(account: account, message: "both colors of \(spec.app) are in use; cannot place \(spec.track.rawValue)")
             }
             let existing = all.first { $0.color == color && !$0.isDeleting }
-            let keepsPods = existing.map { ImageRef.same($0.image, spec.image) } ?? false
+            let keepsPods = existing.map { ImageRef.sameImage($0.image, spec.image) } ?? false
             try await apply(.deployments, deployments.deployment(spec, color: color, podTrack: keepsPods ? existing?.podTrack : nil))
             if spec.track == .preview {
                 try await ensure(.services, [services.previewService(app: spec.app, color: color)])
@@ -53,9 +53,7 @@ extension KubernetesDriver {
         guard RolloutStrategy(track) == .blueGreen, let color = incoming.color else {
             throw KubernetesDriverError(account: account, message: "only blue-green tracks can take over another track's role")
         }
-        if observed.service?[path: ["spec", "selector", ObjectLabels.color]]?.string != color.rawValue {
-            try await apply(.services, services.activeService(app: app, color: color))
-        }
+        try await selectActive(app: app, color: color, observed)
         for outgoing in observed.tracks where outgoing.track == track && outgoing.name != incoming.name {
             try await remove(.deployments, name: outgoing.name)
         }
@@ -72,20 +70,16 @@ extension KubernetesDriver {
             guard let serving = observed.tracks.first(where: { $0.track == target }), let color = serving.color else {
                 throw KubernetesDriverError(account: account, message: "\(app) has no \(target.rawValue) Deployment to send traffic to")
             }
-            if observed.service?[path: ["spec", "selector", ObjectLabels.color]]?.string != color.rawValue {
-                try await apply(.services, services.activeService(app: app, color: color))
-            }
+            try await selectActive(app: app, color: color, observed)
             return
         }
         guard case .gatewayAPI(let parent) = options.routing else { return }
         try await apply(.httpRoutes, routes.route(app: app, parent: parent, split: split))
     }
-}
 
-extension ImageRef {
-    /// Whether two references name the same bytes: equal digests when both have one, else equal text.
-    static func same(_ a: ImageRef, _ b: ImageRef) -> Bool {
-        if let left = a.digest, let right = b.digest { return left == right }
-        return a == b
+    /// Points the `<app>` Service at `color`'s pods, unless it already selects them.
+    private func selectActive(app: String, color: BlueGreenColor, _ observed: ObservedWorkload) async throws {
+        guard observed.service?[path: ["spec", "selector", ObjectLabels.color]]?.string != color.rawValue else { return }
+        try await apply(.services, services.activeService(app: app, color: color))
     }
 }
