@@ -123,6 +123,13 @@ struct MessageTextTests {
         #expect(long.quoted == "\"\(String(repeating: "x", count: 40))…\(String(repeating: "y", count: 16))\" (100 characters)")
     }
 
+    @Test("paths are quoted whole up to the limit the caller gives")
+    func quotedPath() {
+        let path = "/check/work/main/Tests/KubeAPITests/Fixtures/kubeconfig/exec-plugin.sh"
+        #expect(path.quoted(upTo: 1024) == "\"\(path)\"")
+        #expect(path.quoted(upTo: 40).hasSuffix("…g/exec-plugin.sh\" (70 characters)"))
+    }
+
     @Test("lists of names stop after a few and say how many more there are")
     func listed() {
         #expect(["a", "b"].listed() == "a, b")

@@ -68,7 +68,7 @@ public actor ExecCredentialPlugin: CredentialSource {
     private static func fetch(
         _ configuration: ExecPluginConfiguration, directory: String, environment: [String: String]
     ) async throws(KubeError) -> ExecCredentialReply {
-        let name = "exec plugin \(configuration.command.quoted)" + (configuration.origin.isEmpty ? "" : " (\(configuration.origin))")
+        let name = "exec plugin \(configuration.command.quoted(upTo: 1024))" + (configuration.origin.isEmpty ? "" : " (\(configuration.origin))")
         let executable = try resolve(configuration, directory: directory, environment: environment, plugin: name)
         var variables = environment
         for variable in configuration.environment { variables[variable.name] = variable.value }

@@ -57,7 +57,7 @@ extension ExecPluginConfiguration: CustomStringConvertible, CustomDebugStringCon
     /// The command and the names of the variables set, never their values, which may be secret.
     public var description: String {
         let names = environment.map(\.name).joined(separator: ", ")
-        return "exec plugin \(command.quoted) (\(apiVersion.rawValue), env: [\(names)])"
+        return "exec plugin \(command.quoted(upTo: 1024)) (\(apiVersion.rawValue), env: [\(names)])"
     }
 
     public var debugDescription: String { description }
