@@ -42,10 +42,16 @@ let package = Package(
             dependencies: ["TackCore", "TackPipeline", "PrometheusExposition", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
-        // The controller daemon: the HTTP API over the engine, bearer-token auth, /metrics.
+        // The controller's web page: plain HTML, CSS and JavaScript embedded in the binary.
+        .target(
+            name: "TackDashboard",
+            resources: ["index.html", "tack.css", "app.js", "api.js", "chart.js", "views.js", "favicon.svg"].map { .embedInCode("web/\($0)") },
+            swiftSettings: strict
+        ),
+        // The controller daemon: the HTTP API over the engine, bearer-token auth, /metrics, the web page.
         .target(
             name: "TackServer",
-            dependencies: ["TackEngine", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["TackEngine", "TackDashboard", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
         // The trainer library; it does not depend on the controller.
@@ -113,7 +119,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TackServerTests",
-            dependencies: ["TackServer", "TackEngine", "TackHTTP"],
+            dependencies: ["TackServer", "TackDashboard", "TackEngine", "TackHTTP"],
             swiftSettings: strict
         ),
         .testTarget(name: "TackLocalTests", dependencies: ["TackLocal", "TackHTTP"], exclude: ["Fixtures"], swiftSettings: strict),

@@ -29,7 +29,7 @@ public struct AnalysisMeasurement: Sendable, Hashable {
     public var phase: Phase
     /// The new version's value in the metric's base unit, when one was read (never NaN; may be infinite).
     public var value: Double?
-    /// The stable track's value, when the limit is relative and it was read.
+    /// The stable track's value, when it was read (relative limits compare with it).
     public var stableValue: Double?
     /// Requests the measured track received in the window, when counted (Prometheus extrapolates, so
     /// it may be fractional).

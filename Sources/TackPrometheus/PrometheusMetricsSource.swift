@@ -10,7 +10,9 @@ import TackCore
 /// Inconclusive, and an empty error rate with traffic means no 5xx series: 0. An empty vector or NaN
 /// is Inconclusive. A vector of several series is an Error: summing ratios or quantiles is wrong and
 /// picking one is arbitrary, so the query must aggregate. Then the condition holds (Failed) or not
-/// (Successful). Every query of one measurement is evaluated at the same time.
+/// (Successful). Every query of one measurement is evaluated at the same time. The stable track is
+/// read for every condition when the analysis has one, so that it can be shown beside the new
+/// version; only relative limits depend on it.
 public struct PrometheusMetricsSource: MetricsSource {
     /// The client queries go through.
     public let client: PrometheusClient
@@ -29,19 +31,22 @@ public struct PrometheusMetricsSource: MetricsSource {
             AnalysisMeasurement(condition: condition, phase: phase, value: value, stableValue: stable,
                                 requests: requests, reason: reason, time: time)
         }
-        let stableTrack = condition.limit.isRelative ? target.stable : nil
-        guard !condition.limit.isRelative || stableTrack != nil else {
+        guard !condition.limit.isRelative || target.stable != nil else {
             return measurement(.error, "\(condition) compares with the stable track, but the analysis has none")
         }
         async let canaryReading = read(condition.metric, of: target.track, in: target, at: time)
-        async let stableReading = readIfAny(condition.metric, of: stableTrack, in: target, at: time)
-        let (canary, stable) = await (canaryReading, stableReading)
+        async let stableReading = readIfAny(condition.metric, of: target.stable, in: target, at: time)
+        let (canary, stableRead) = await (canaryReading, stableReading)
+        // An absolute limit reads the stable track only to show it beside the new version's value:
+        // its failures must not decide anything.
+        let stable = condition.limit.isRelative ? stableRead : nil
+        let shown = stableRead.flatMap { if case .value(let value, _) = $0 { value } else { nil } }
 
         switch (canary, stable) {
         case (.error(let reason), _), (_, .error(let reason)?):
             return measurement(.error, reason)
         case (.inconclusive(let reason, let requests), _):
-            return measurement(.inconclusive, reason, requests: requests)
+            return measurement(.inconclusive, reason, stable: shown, requests: requests)
         case (.value(let value, let requests), .inconclusive(let reason, _)?):
             return measurement(.inconclusive, reason, value: value, requests: requests)
         case (.value(let value, let requests), .value(let stableValue, _)?):
@@ -50,7 +55,7 @@ public struct PrometheusMetricsSource: MetricsSource {
             }
         case (.value(let value, let requests), nil):
             return judge(condition, value: value, stable: nil, unit: unit(of: condition.metric, in: target)) {
-                measurement($0, $1, value: value, requests: requests)
+                measurement($0, $1, value: value, stable: shown, requests: requests)
             }
         }
     }

@@ -5,13 +5,15 @@ import ServiceLifecycle
 import TackEngine
 
 /// The controller: the engine reconciling in the background and its HTTP API (bearer-token auth,
-/// `/healthz`, `/readyz`, `/metrics`), stopped gracefully by SIGTERM or SIGINT.
+/// `/healthz`, `/readyz`, `/metrics`, the web page at `/`), stopped gracefully by SIGTERM or SIGINT.
 public struct ControllerServer: Sendable {
     /// The engine served.
     public let engine: Engine
     /// Where and how it serves.
     public let configuration: ControllerConfiguration
     let token: String
+    /// The web page's sign-ins.
+    public let sessions = DashboardSessions()
     let readiness = Readiness()
 
     /// A controller of `engine` that admits requests bearing `token`.
@@ -54,7 +56,7 @@ public struct ControllerServer: Sendable {
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: TokenMiddleware(token: token))
+        router.add(middleware: TokenMiddleware(token: token, sessions: sessions))
         let (engine, readiness, version) = (self.engine, self.readiness, configuration.version)
         router.get("/healthz") { _, _ in Self.text("ok\n") }
         router.get("/readyz") { _, _ in
@@ -69,6 +71,7 @@ public struct ControllerServer: Sendable {
             return Self.text(text, contentType: EngineMetrics.contentType)
         }
         ControllerRoutes(engine: engine, configuration: configuration).add(to: router)
+        DashboardRoutes(sessions: sessions, bodyLimit: 4096).add(to: router)
         return router
     }
 

@@ -13,7 +13,7 @@ struct Tack: AsyncParsableCommand {
             ValidateCommand.self, PlanCommand.self, UpCommand.self, StatusCommand.self, DownCommand.self,
             ImageCommand.self, SuperviseCommand.self, RunCommand.self, ControllerCommand.self,
             ApplyCommand.self, GetCommand.self, WatchCommand.self, PromoteCommand.self, AbortCommand.self, RollbackCommand.self,
-            HistoryCommand.self,
+            HistoryCommand.self, DashboardCommand.self,
         ]
     )
 }

@@ -50,7 +50,7 @@ struct WatchEndToEndTests {
         }
     }
 
-    @Test("apply, get, abort, watch and history tell one execution's story, with the documented exit codes")
+    @Test("apply, get, abort, watch, history and dashboard tell one execution's story, with the documented exit codes")
     func story() throws {
         let controller = try Controller()
         defer { controller.stop() }
@@ -87,9 +87,20 @@ struct WatchEndToEndTests {
         #expect(history.status == 0)
         #expect(history.stdout.contains("\"phase\" : \"aborted\""))
 
+        let link = try controller.tack(["dashboard", "--print-url"])
+        #expect(link.status == 0, "\(link.stderr)")
+        #expect(link.stdout.wholeMatch(of: /http:\/\/127\.0\.0\.1:[0-9]+\/#login=[0-9a-f]{64}\n/) != nil, "\(link.stdout)")
+        let printed = try TackRun(["dashboard"], environment: [
+            "TACK_CONTROLLER": controller.url, "TACK_HOME": controller.home.path, "TACK_TOKEN": "", "BROWSER": "", "PATH": "/nonexistent",
+        ])
+        #expect(printed.status == 0 && printed.stdout.contains("/#login=") && printed.stdout != link.stdout)
+        #expect(printed.stderr.hasPrefix("No browser to open"))
+
         let forbidden = try TackRun(["get"], environment: ["TACK_CONTROLLER": controller.url, "TACK_TOKEN": "not-the-token"])
         #expect(forbidden.status == 1)
         #expect(forbidden.stderr.hasPrefix("error: "))
         #expect(!forbidden.stderr.contains("not-the-token"))
+        let refused = try TackRun(["dashboard", "--print-url"], environment: ["TACK_CONTROLLER": controller.url, "TACK_TOKEN": "not-the-token"])
+        #expect(refused.status == 1 && refused.stdout.isEmpty)
     }
 }

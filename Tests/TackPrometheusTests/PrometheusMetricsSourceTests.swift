@@ -106,6 +106,22 @@ struct PrometheusMetricsSourceTests {
         #expect(measurement.time == 1_700_000_123)
     }
 
+    @Test("an absolute limit carries the stable track's value to show beside the new version's, and a stable failure changes nothing")
+    func stableShown() async {
+        let target = AnalysisTarget(track: Self.canary, stable: Self.stable, window: .seconds(60))
+        let healthy = FakePrometheus(canaryValue: .number(0.08), stableValue: .number(0.011))
+        let source = PrometheusMetricsSource(client: PrometheusClient(baseURL: "http://prom:9090", transport: healthy.transport()))
+        let measured = await source.measure(Conditions.errorRate, of: target, at: 1)
+        #expect(measured.phase == .failed && measured.value == 0.08 && measured.stableValue == 0.011)
+
+        for broken in [FakePrometheus(canaryValue: .number(0.01), stableValue: .badData),
+                       FakePrometheus(canaryValue: .number(0.01), stableTraffic: .number(0), stableValue: .number(.nan))] {
+            let source = PrometheusMetricsSource(client: PrometheusClient(baseURL: "http://prom:9090", transport: broken.transport()))
+            let measured = await source.measure(Conditions.errorRate, of: target, at: 1)
+            #expect(measured.phase == .successful && measured.reason == "errorRate 1% is not > 5%" && measured.stableValue == nil)
+        }
+    }
+
     @Test("every query of a measurement is evaluated at the same time, with the standard PromQL")
     func queries() async {
         let transport = FakePrometheus(canaryValue: .number(0.01), stableValue: .number(0.01)).transport()

@@ -42,7 +42,7 @@ public struct MeasurementRecord: Sendable, Hashable, Codable {
     public var phase: String
     /// The new version's value, in the metric's base unit.
     public var value: Double?
-    /// The stable track's value, for relative limits.
+    /// The stable track's value, when it was read (relative limits compare with it).
     public var stableValue: Double?
     /// The limit the value was compared with, when known.
     public var limit: Double?

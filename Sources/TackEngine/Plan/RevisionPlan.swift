@@ -67,4 +67,11 @@ public struct RevisionPlan: Sendable {
 
     /// Whether a failed condition rolls back by itself (`trigger: automatic`) rather than pausing.
     public var rollsBackAutomatically: Bool { pipeline.rollback?.trigger != .manual }
+
+    /// The unit of the metric named `name` (`errorRate`, `latency.p95`, a custom one); nil when
+    /// the pipeline does not know it.
+    public func unit(of name: String) -> MetricUnit? {
+        if let metric = Metric.builtIn(named: name) { return metric.builtInUnit }
+        return pipeline.monitor?.metrics.first { $0.metric == .custom(name) }?.unit
+    }
 }

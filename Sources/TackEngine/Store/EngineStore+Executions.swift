@@ -25,6 +25,15 @@ extension EngineStore {
         try read { db in try Self.activeExecutions(db, app: nil) }
     }
 
+    /// The application's latest execution that ended with a verdict (succeeded, rolled back,
+    /// aborted or failed; a superseded one has none).
+    public func latestVerdict(app: String) throws(EngineError) -> Execution? {
+        let phases = ExecutionPhase.allCases.filter { $0.isTerminal && $0 != .superseded }.map(\.rawValue)
+        return try read { db in
+            try Self.fetch(db, "SELECT * FROM executions WHERE app = \(app) AND phase IN \(phases) ORDER BY id DESC LIMIT 1").first
+        }
+    }
+
     /// The names of the applications with a revision, sorted.
     public func applications() throws(EngineError) -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT app FROM revisions").sorted() }

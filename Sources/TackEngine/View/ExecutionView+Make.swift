@@ -30,14 +30,14 @@ extension AccountView {
             steps: plan?.steps(of: rollout).map(\.summary) ?? [], step: rollout.step, waitingFor: rollout.waitingFor,
             error: rollout.error, image: (rollout.image ?? cluster?.image).map(\.description) ?? "?",
             previousImage: rollout.previousImage?.description, weight: weight, tracks: observed?.tracks ?? [],
-            metrics: MetricView.series(rounds.filter { $0.account == rollout.account }))
+            metrics: MetricView.series(rounds.filter { $0.account == rollout.account }, unit: { plan?.unit(of: $0) }))
     }
 }
 
 extension MetricView {
     /// One view per condition from an account's rounds: the background monitor's when it has any,
-    /// otherwise the latest analysis'.
-    static func series(_ rounds: [AnalysisRecord]) -> [MetricView] {
+    /// otherwise the analyses'. `unit` names a metric's unit (a plain number when it cannot).
+    static func series(_ rounds: [AnalysisRecord], unit: (String) -> MetricUnit? = { _ in nil }) -> [MetricView] {
         let monitor = rounds.filter { $0.analysis.hasPrefix("monitor.") }
         let source = (monitor.isEmpty ? rounds : monitor).sorted { $0.time < $1.time }
         var views: [String: MetricView] = [:]
@@ -46,8 +46,10 @@ extension MetricView {
             for measurement in round.measurements {
                 if views[measurement.condition] == nil { order.append(measurement.condition) }
                 var view = views[measurement.condition]
-                    ?? MetricView(condition: measurement.condition, metric: measurement.metric, limit: nil, values: [], phase: "", reason: "")
-                view.values.append(measurement.value)
+                    ?? MetricView(
+                        condition: measurement.condition, metric: measurement.metric,
+                        unit: (unit(measurement.metric) ?? .number).rawValue, limit: nil, points: [], phase: "", reason: "")
+                view.points.append(MetricPoint(time: round.time, value: measurement.value, stable: measurement.stableValue))
                 view.limit = measurement.limit ?? view.limit
                 view.phase = measurement.phase
                 view.reason = measurement.reason
@@ -57,7 +59,7 @@ extension MetricView {
         return order.compactMap { condition in
             views[condition].map { view in
                 var view = view
-                view.values = Array(view.values.suffix(historyLength))
+                view.points = Array(view.points.suffix(historyLength))
                 return view
             }
         }

@@ -63,21 +63,40 @@ public struct AccountView: Sendable, Hashable, Codable {
     public var metrics: [MetricView]
 }
 
-/// One condition in one account: its limit and recent values, oldest first.
+/// One condition in one account: its limit and recent measurements, oldest first.
 public struct MetricView: Sendable, Hashable, Codable {
     /// The condition as written.
     public var condition: String
     /// The metric.
     public var metric: String
+    /// The unit of its values and limit: `ratio`, `seconds` or `number`.
+    public var unit: String
     /// The limit last compared with, in the metric's base unit.
     public var limit: Double?
-    /// Recent values in the metric's base unit (nil where a round had none), at most `historyLength`.
-    public var values: [Double?]
+    /// Recent measurements, at most `historyLength`.
+    public var points: [MetricPoint]
     /// The last measurement's phase.
     public var phase: String
     /// The last measurement's reason.
     public var reason: String
 
-    /// How many recent values a view keeps.
-    public static let historyLength = 30
+    /// How many recent measurements a view keeps.
+    public static let historyLength = 120
+}
+
+/// One measurement of a condition: the new version's value and the stable version's beside it.
+public struct MetricPoint: Sendable, Hashable, Codable {
+    /// When it was measured.
+    public var time: Date
+    /// The new version's value in the metric's base unit; nil when the round had none.
+    public var value: Double?
+    /// The stable track's (or active color's) value, when it was measured.
+    public var stable: Double?
+
+    /// A point.
+    public init(time: Date, value: Double?, stable: Double?) {
+        self.time = time
+        self.value = value
+        self.stable = stable
+    }
 }

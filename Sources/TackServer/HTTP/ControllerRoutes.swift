@@ -52,7 +52,7 @@ struct ControllerRoutes: Sendable {
 
     private func applications() async throws -> Response {
         let summaries = try engine.store.applications().compactMap { app in
-            try engine.store.latestExecution(app: app).map(ApplicationSummary.init)
+            try engine.store.latestExecution(app: app).map { try ApplicationSummary($0, lastVerdict: engine.store.latestVerdict(app: app)) }
         }
         return try APIJSON.response(summaries)
     }

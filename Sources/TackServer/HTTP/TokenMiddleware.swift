@@ -1,19 +1,26 @@
 import Hummingbird
 
-/// Admits a request only with `Authorization: Bearer <token>`: 401 without it, 403 with another
-/// token; the probes and `/metrics` need none. The comparison takes the same time wherever the
-/// tokens differ, and neither token is ever put into an answer.
+/// Admits a request only with `Authorization: Bearer <token>`, the controller's token or a web
+/// page session's: 401 without it, 403 with another token. The probes, `/metrics`, the page and
+/// its assets (which hold no data) and the exchange of a one-time code need none. The comparison
+/// with the controller's token takes the same time wherever the tokens differ, and no token is
+/// ever put into an answer.
 struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: [UInt8]
+    let sessions: DashboardSessions
     /// The paths served without a token.
-    static var exempt: Set<String> { ["/healthz", "/readyz", "/metrics"] }
+    static var exempt: Set<String> { ["/healthz", "/readyz", "/metrics", "/", DashboardRoutes.sessionPath] }
 
-    init(token: String) {
+    init(token: String, sessions: DashboardSessions) {
         self.token = Array(token.utf8)
+        self.sessions = sessions
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !Self.exempt.contains(request.uri.path) else { return try await next(request, context) }
+        let path = request.uri.path
+        guard !Self.exempt.contains(path), !path.hasPrefix(DashboardRoutes.assetsPrefix) else {
+            return try await next(request, context)
+        }
         guard let header = request.headers[.authorization], header.count > 7,
               header.prefix(7).lowercased() == "bearer " else {
             throw APIError(
@@ -21,7 +28,7 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
                 headers: [.wwwAuthenticate: "Bearer"])
         }
         let presented = header.dropFirst(7).drop { $0 == " " }
-        guard Self.matches(Array(presented.utf8), token) else {
+        guard Self.matches(Array(presented.utf8), token) || sessions.admits(presented) else {
             throw APIError(.forbidden, "the bearer token is not this controller's")
         }
         return try await next(request, context)

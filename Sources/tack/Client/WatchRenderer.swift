@@ -82,9 +82,10 @@ enum WatchRenderer {
     static func metricLines(_ metrics: [MetricView]) -> [String] {
         let rows = metrics.map { metric -> [String] in
             let verdict = MetricText.verdict(metric.phase)
-            return [verdict.marker + " " + metric.condition, MetricText.format(metric.values.last ?? nil, metric: metric.metric),
+            let values = metric.points.suffix(sparklineLength).map(\.value)
+            return [verdict.marker + " " + metric.condition, MetricText.format(values.last ?? nil, metric: metric.metric),
                     "limit " + (metric.limit.map { MetricText.format($0, metric: metric.metric) } ?? "-"),
-                    MetricText.sparkline(Array(metric.values.suffix(sparklineLength))), verdict.text]
+                    MetricText.sparkline(Array(values)), verdict.text]
         }
         guard let columns = rows.first?.count else { return [] }
         let widths = (0..<columns).map { column in rows.map { $0[column].count }.max() ?? 0 }
