@@ -8,6 +8,9 @@ TACK_BUILD_PACKAGES=(pkg-config libcurl4-openssl-dev libyaml-dev libopenblas-dev
 # local runtime's containers), openssl for test certificates, and a real OCI registry
 # (docker-registry) for resolving image tags to digests.
 TACK_TEST_PACKAGES=(prometheus nginx runc openssl python3 docker-registry)
+# The web page's browser test (test.sh only): Chromium driven through Selenium, from PyPI.
+TACK_BROWSER_TEST_PACKAGES=(chromium chromium-driver python3-pip)
+TACK_TEST_PYTHON_REQUIREMENTS=Tests/Browser/requirements.txt
 
 # Installs the named Debian packages that are missing: with apt-get when root, otherwise prints
 # the exact command and exits 1.
@@ -32,6 +35,19 @@ ensure_packages() {
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   [ $had_policy -eq 1 ] || rm -f "$policy"
+}
+
+# Installs the Python packages a requirements file pins when an import of them fails, with pip for
+# the user (outside Debian's own Python packages).
+ensure_python_packages() {
+  local requirements="$1" missing=()
+  for package in $(grep -Eo '^[A-Za-z0-9_.-]+' "$requirements"); do
+    python3 -c "import $package" 2>/dev/null || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing Python packages from $requirements ..." >&2
+  python3 -m pip install --quiet --disable-pip-version-check --break-system-packages -r "$requirements" 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check -r "$requirements"
 }
 
 # Checks that a Swift 6 toolchain is on PATH (or at /opt/swift); exits 1 with advice otherwise.

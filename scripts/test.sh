@@ -3,7 +3,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd_repository
-ensure_packages "${TACK_BUILD_PACKAGES[@]}" "${TACK_TEST_PACKAGES[@]}"
+ensure_packages "${TACK_BUILD_PACKAGES[@]}" "${TACK_TEST_PACKAGES[@]}" "${TACK_BROWSER_TEST_PACKAGES[@]}"
+ensure_python_packages "$TACK_TEST_PYTHON_REQUIREMENTS"
 ensure_swift
 
 # The tests' servers listen on loopback; a proxy from the environment must not sit in between.

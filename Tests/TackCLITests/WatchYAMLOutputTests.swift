@@ -97,6 +97,7 @@ struct WatchYAMLOutputTests {
         let yaml = try YAMLOutput.text(try WatchFixtures.recording("rolled-back").execution)
         #expect(yaml.hasPrefix("accounts:\n  - account: aws-eu-central-1\n"))
         #expect(yaml.contains("\ncreatedAt: \"2025-11-22T17:00:00.000Z\"\n"))
-        #expect(yaml.contains("\n        values:\n          - 0\n          - 0.01\n          - 0.312\n"))
+        #expect(yaml.contains("\n        points:\n          - time: \"2026-11-20T10:00:00.000Z\"\n            value: 0\n"
+                              + "          - time: \"2026-11-20T10:00:02.000Z\"\n            value: 0.01\n"))
     }
 }
