@@ -64,6 +64,7 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 echo "controller: $TACK_CONTROLLER (log $TACK_HOME/controller.log)"
+echo "web page:   $TACK_CONTROLLER/ (sign in from another terminal with: TACK_CONTROLLER=$TACK_CONTROLLER $tack dashboard --home $TACK_HOME)"
 
 step "v1 is the first version: it becomes stable in both accounts at once"
 "$tack" apply -f "$TACK_HOME/pipelines/v1.yaml" --watch

@@ -141,6 +141,19 @@ struct EngineStoreTests {
         #expect(try store.rounds(executionID: id + 1).isEmpty)
     }
 
+    @Test("asked for the latest rounds, the store gives each analysis' last ones, in order")
+    func latestRounds() throws {
+        let store = try EngineStore.inMemory()
+        let id = try store.apply(F.revision(digest: "a"), accounts: F.accounts, now: F.t0).execution.id
+        let monitor = (1...5).map { F.round(id, "aws-prod", "monitor.0", $0, [F.errorRate(Double($0))]) }
+        let step = (1...2).map { F.round(id, "aws-prod", "step.1.0", $0, [F.errorRate(0.1), F.errorRate(0.2)]) }
+        let dev = (1...4).map { F.round(id, "aws-dev", "monitor.0", $0, []) }
+        for round in (monitor + step + dev).shuffled() { try store.record(round) }
+        #expect(try store.rounds(executionID: id, latest: 3) == Array(dev.suffix(3)) + Array(monitor.suffix(3)) + step)
+        #expect(try store.rounds(executionID: id, latest: 100) == dev + monitor + step)
+        #expect(try store.rounds(executionID: id, latest: 3).count < store.rounds(executionID: id).count)
+    }
+
     @Test("a store reopened from the same file sees everything committed")
     func reopen() throws {
         try F.withDatabase { path in

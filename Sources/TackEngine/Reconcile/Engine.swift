@@ -117,6 +117,6 @@ extension Engine {
     public func view(_ id: Int64) async throws -> ExecutionView? {
         guard let execution = try store.execution(id: id) else { return nil }
         let plan = try? await pass.plans.plan(app: execution.app, revision: execution.revision, store: store)
-        return ExecutionView(execution, plan: plan, rounds: try store.rounds(executionID: id))
+        return ExecutionView(execution, plan: plan, rounds: try store.rounds(executionID: id, latest: MetricView.historyLength))
     }
 }

@@ -33,16 +33,25 @@ extension EngineStore {
         }
     }
 
-    /// The execution's measured rounds, ordered by account, analysis and round.
-    public func rounds(executionID: Int64) throws(EngineError) -> [AnalysisRecord] {
+    /// The execution's measured rounds, ordered by account, analysis and round; with `latest`,
+    /// only each analysis' last `latest` rounds.
+    public func rounds(executionID: Int64, latest: Int? = nil) throws(EngineError) -> [AnalysisRecord] {
         try read { db in
             let rows = try Row.fetchCursor(
                 db,
-                sql: """
+                sql: latest == nil
+                    ? """
                     SELECT * FROM measurements WHERE execution_id = ?
                     ORDER BY account, analysis, round, condition_index
+                    """
+                    : """
+                    SELECT m.* FROM measurements m
+                    JOIN (SELECT account, analysis, MAX(round) AS last FROM measurements WHERE execution_id = ?1
+                          GROUP BY account, analysis) l ON m.account = l.account AND m.analysis = l.analysis
+                    WHERE m.execution_id = ?1 AND m.round > l.last - ?2
+                    ORDER BY m.account, m.analysis, m.round, m.condition_index
                     """,
-                arguments: [executionID]
+                arguments: latest.map { [executionID, $0] } ?? [executionID]
             )
             var records: [AnalysisRecord] = []
             while let row = try rows.next() {
