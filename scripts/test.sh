@@ -41,12 +41,20 @@ LORA_IMAGE_STAGE="$stage" bash manifests/images/lora-train/smoke-test.sh || stat
 echo "==> the lora-train image as a replica of the local runtime (runc, nginx, Prometheus)"
 TACK_LORA_IMAGE_ROOT="$stage" run_tests --filter 'LoRAImageRuntime'
 
+echo "==> the web page in Chromium against a controller on the local runtime"
+set +e
+bash scripts/test-browser.sh --tack "$(swift build --show-bin-path)/tack" --stage "$stage" 2>&1 | tee -a "$log"
+browser=${PIPESTATUS[0]}
+set -e
+if [[ $browser -eq 0 ]]; then echo "browser test passed" >>"$log"; else status=1; echo "browser test failed" >>"$log"; fi
+
 echo "==> tack validate pipelines/*.yaml"
 "$(swift build --show-bin-path)/tack" validate pipelines/*.yaml
 
 # The closing count, read off Swift Testing's own summary.
 total=0
 for count in $(grep -Eo 'Test run with [0-9]+ tests?' "$log" | grep -Eo '[0-9]+'); do total=$(( total + count )); done
-failed=$(grep -Ec '^✘ Test .* failed after' "$log" || true)
+failed=$(grep -Ec '^✘ Test .* failed after|^browser test failed' "$log" || true)
+total=$(( total + $(grep -Ec '^browser test (passed|failed)' "$log" || true) ))
 echo "tests: $(( total - failed )) passed, ${failed} failed"
 exit "$status"

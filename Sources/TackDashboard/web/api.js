@@ -155,8 +155,9 @@ export class EventStreamParser {
 
 /// Follows `/v1/applications/<app>/watch?follow=true` until `signal` aborts. Calls
 /// onMessage({type: "state", execution} | {type: "event", event}) for each message,
-/// onStatus("live" | "reconnecting" | "waiting", detail) when the connection changes, and
-/// onError(ApiError) for an answer that retrying will not fix (401, 403, 404): it then stops.
+/// onStatus("live" | "reconnecting", detail) when the connection changes, and onError(ApiError)
+/// for a refused token (401, 403), after which it stops. Anything else (a 404 before the first
+/// execution, a controller restart, a dropped connection) is retried after 1 s, doubling to 15 s.
 export async function watchApplication(app, signal, { onMessage, onStatus, onError }) {
   let delay = 1000;
   while (!signal.aborted) {
@@ -193,7 +194,7 @@ export async function watchApplication(app, signal, { onMessage, onStatus, onErr
       }
     } catch (error) {
       if (signal.aborted || error.name === "AbortError") return;
-      onStatus("reconnecting", error instanceof ApiError ? error.description : error.message);
+      onStatus("reconnecting", error instanceof ApiError ? error.description : "the controller cannot be reached");
       await sleep(delay, signal);
       delay = Math.min(delay * 2, 15000);
       continue;

@@ -36,7 +36,7 @@ function handleError(error, where = main) {
   if (error.name === "AbortError") return;
   if (error.isAuthentication) {
     forgetToken();
-    showLogin(error.message);
+    showLogin(`The controller asks to sign in again: ${error.message}`);
     return;
   }
   where.replaceChildren(errorBox(error));
@@ -81,9 +81,7 @@ async function signInWithLink() {
     await exchangeLoginCode(code);
     return true;
   } catch (error) {
-    showLogin(error.status
-      ? `This sign-in link cannot be used (${error.status}): ${error.message}. Run tack dashboard for a new one.`
-      : error.message);
+    showLogin(error.status ? `This sign-in link cannot be used: ${error.message}` : error.message);
     return false;
   }
 }
@@ -180,8 +178,8 @@ async function followApplication(app, screen, signal) {
     screen.show(await api.latestExecution(app, signal));
   } catch (error) {
     if (error.isAuthentication || error.name === "AbortError") return handleError(error);
+    // No execution yet (404), or no controller: the watch below waits for one.
     screen.showProblem(error);
-    if (error.status !== 404) return;
   }
   setLiveStatus("connecting…");
   watchApplication(app, signal, {
@@ -272,6 +270,8 @@ class ExecutionScreen {
       this.timeline.replaceChildren();
     }
     const first = !this.view || view.id !== this.view.id;
+    // A result about another execution would read as if it were about this one.
+    if (first && this.resultExecution !== undefined && this.resultExecution !== view.id) this.report(null);
     this.view = view;
     this.app = view.app;
     if (first) {
@@ -348,20 +348,29 @@ class ExecutionScreen {
     try {
       if (action === "rollback") {
         const result = await api.rollBack(app);
-        this.report("ok", rollbackText(result));
+        this.report("ok", rollbackText(result), result.execution?.id);
       } else {
         const answer = await (action === "promote" ? api.promote(app) : api.abort(app));
-        this.report("ok", `${names[action]} asked for execution #${answer.id}; the controller applies it within seconds.`);
+        this.report("ok", `${names[action]} asked for execution #${answer.id}; the controller applies it within seconds.`, answer.id);
       }
     } catch (error) {
       if (error.isAuthentication) return handleError(error);
-      this.report("error", `${names[action]} refused: ${error.description}`);
+      this.report("error", `${names[action]} refused: ${error.description}`, view?.id);
     } finally {
       button.removeAttribute("aria-busy");
     }
   }
 
-  report(outcome, text) {
+  /// Shows an action's outcome ("ok", "error", "cancelled", "pending"; null clears it) and the
+  /// execution it concerns.
+  report(outcome, text, execution = this.view?.id) {
+    this.resultExecution = execution;
+    if (!outcome) {
+      delete this.result.dataset.result;
+      this.result.className = "action-result";
+      this.result.replaceChildren();
+      return;
+    }
     const icon = { ok: "✔", error: "✖", cancelled: "–", pending: "…" }[outcome];
     this.result.dataset.result = outcome;
     this.result.className = `action-result result-${outcome}`;

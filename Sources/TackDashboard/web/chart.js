@@ -4,9 +4,14 @@
 // text summary (last values against the limit), so it reads without the picture or colour.
 
 const svgNS = "http://www.w3.org/2000/svg";
-const width = 640;
 const height = 220;
 const margin = { top: 22, right: 14, bottom: 26, left: 64 };
+
+/// The drawing's width in its own units: narrower on small screens, so that its text, scaled with
+/// the drawing, stays readable.
+function chartWidth() {
+  return window.matchMedia("(max-width: 600px)").matches ? 400 : 640;
+}
 
 /// The unit of a metric view: its own, or guessed from the metric's name for older controllers.
 export function unitOf(metric) {
@@ -90,12 +95,13 @@ export function metricChart(metric, { account, labels, markers }) {
   const summaryText = `${labels.value} ${formatValue(lastValue, unit)}, ${labels.stable} ${formatValue(lastStable, unit)}`
     + (hasLimit ? `, limit ${formatValue(metric.limit, unit)}` : "");
 
+  const width = chartWidth();
   const chart = svg("svg", {
     viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart-svg",
     "data-testid": "chart", "data-metric": metric.metric, "data-account": account, "data-points": samples.length,
     "aria-label": `${metric.condition || metric.metric} in ${account}, ${samples.length} measurements: last ${summaryText}`,
   });
-  drawChart(chart, samples, unit, hasLimit ? metric.limit : null, markers || []);
+  drawChart(chart, width, samples, unit, hasLimit ? metric.limit : null, markers || []);
   figure.append(chart);
 
   const phase = measurementPhase(metric.phase);
@@ -114,7 +120,7 @@ export function metricChart(metric, { account, labels, markers }) {
 function legend(labels, hasLimit, markers) {
   const list = document.createElement("ul");
   list.className = "legend";
-  const entries = [["legend-value", `● ${labels.value} (solid)`], ["legend-stable", `■ ${labels.stable} (dashed)`]];
+  const entries = [["legend-value", `● ${labels.value} (solid)`], ["legend-stable", `□ ${labels.stable} (dashed)`]];
   if (hasLimit) entries.push(["legend-limit", "┄ limit"]);
   const kinds = new Set(markers.map((marker) => marker.kind));
   if (kinds.has("promotion")) entries.push(["legend-promotion", "│ promoted"]);
@@ -128,7 +134,7 @@ function legend(labels, hasLimit, markers) {
   return list;
 }
 
-function drawChart(chart, samples, unit, limit, markers) {
+function drawChart(chart, width, samples, unit, limit, markers) {
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const timed = samples.length > 0 && samples.every((sample) => sample.time !== null);
@@ -167,7 +173,8 @@ function drawChart(chart, samples, unit, limit, markers) {
 
   if (limit !== null) {
     chart.append(svg("line", { class: "limit", "data-limit": limit, x1: margin.left, x2: width - margin.right, y1: y(limit), y2: y(limit) }));
-    chart.append(svg("text", { class: "limit-label", x: width - margin.right - 4, y: y(limit) - 5, "text-anchor": "end" }, `limit ${formatValue(limit, unit)}`));
+    // At the left, where the marker labels (mostly at the right) do not reach.
+    chart.append(svg("text", { class: "limit-label", x: margin.left + 4, y: y(limit) - 5 }, `limit ${formatValue(limit, unit)}`));
   }
 
   // Labels of markers close together go one line lower each, so that they do not overlap.

@@ -28,7 +28,7 @@ export function h(tag, attributes = {}, ...children) {
 
 function append(element, children) {
   for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
+    if (child === null || child === undefined || child === false || child === "") continue;
     element.append(child instanceof Node ? child : String(child));
   }
 }
@@ -41,8 +41,8 @@ const phases = {
   succeeded: ["✔", "succeeded", "good"],
   rollingBack: ["↺", "rolling back", "bad"],
   rolledBack: ["✖", "rolled back", "bad"],
-  paused: ["⏸", "paused", "warn"],
-  aborted: ["⏹", "aborted", "bad"],
+  paused: ["‖", "paused", "warn"],
+  aborted: ["■", "aborted", "bad"],
   failed: ["⚠", "failed", "bad"],
   superseded: ["⤼", "superseded", "neutral"],
   skipped: ["–", "skipped", "neutral"],
@@ -171,11 +171,11 @@ export function executionSummary(view) {
   let note = null;
   if (view.phase === "paused" || view.pauseReason) {
     note = h("p", { class: "note tone-warn", "data-testid": "pause-reason" },
-      h("span", { "aria-hidden": "true" }, "⏸ "), `Paused: ${view.pauseReason || view.message || ""}`,
+      h("span", { "aria-hidden": "true" }, "‖ "), `Paused: ${(view.pauseReason || view.message || "").replace(/\.$/, "")}.`,
       isTerminal(view.phase) ? null : " Promote to go on, or abort to roll back.");
   } else if (view.cause) {
     note = h("p", { class: "note tone-bad", "data-testid": "cause" },
-      h("span", { "aria-hidden": "true" }, "✖ "), `Rolled back because ${reasonOf(view)}`);
+      h("span", { "aria-hidden": "true" }, "✖ "), `${view.phase === "rollingBack" ? "Rolling back" : "Rolled back"} because ${reasonOf(view)}`);
   } else if (view.message) {
     note = h("p", { class: "note", "data-testid": "execution-message" }, view.message);
   }
@@ -190,10 +190,10 @@ function seriesLabels(account) {
 /// An image reference with its digest shortened to 12 digits; the whole reference in the title.
 export function imageName(reference, { digest = true } = {}) {
   const short = String(reference).replace(/@sha256:([0-9a-f]{12})[0-9a-f]{52}$/, digest ? "@$1…" : "");
-  return h("span", { class: "image", title: reference }, short);
+  return h("span", { class: digest ? "image" : "image tag", title: reference }, short);
 }
 
-/// One account's card: strategy, traffic, images, step, replicas per track, steps and charts.
+/// One account's card: strategy, traffic, images, step, replicas per track, charts and steps.
 export function accountCard(account, markers) {
   const done = account.step >= account.steps.length;
   const stepText = account.steps.length === 0 ? "—"
@@ -214,15 +214,16 @@ export function accountCard(account, markers) {
     h("h3", {}, h("span", { class: "account-name" }, account.account), " ", phaseBadge(account.phase)),
     h("dl", { class: "facts" }, facts.map(([term, detail]) => [h("dt", {}, term), h("dd", {}, detail)])),
     tracksTable(account),
-    stepsList(account),
     h("div", { class: "charts" }, account.metrics.length === 0
       ? h("p", { class: "muted" }, "No metric measured here yet.")
-      : account.metrics.map((metric) => metricChart(metric, { account: account.account, labels: seriesLabels(account), markers: markers(account.account) }))));
+      : account.metrics.map((metric) => metricChart(metric, { account: account.account, labels: seriesLabels(account), markers: markers(account.account) }))),
+    stepsList(account));
 }
 
 function tracksTable(account) {
   if (account.tracks.length === 0) return h("p", { class: "muted", "data-testid": "no-tracks" }, "No replicas observed yet.");
-  const columns = ["Track", "Ready", "Updated", "Available", "Restarts", "Image", "Note"];
+  const hasNotes = account.tracks.some((track) => track.failure || track.message);
+  const columns = ["Track", "Ready", "Updated", "Restarts", "Image", hasNotes ? "Note" : null].filter(Boolean);
   return h("div", { class: "table-box" }, h("table", { class: "stack tracks" },
     h("caption", {}, "Replicas per track"),
     h("thead", {}, h("tr", {}, columns.map((title) => h("th", { scope: "col" }, title)))),
@@ -230,12 +231,11 @@ function tracksTable(account) {
       const ready = track.ready >= track.desired && track.desired > 0;
       return h("tr", { "data-testid": "track", "data-track": track.track, "data-ready": track.ready, "data-desired": track.desired },
         h("th", { scope: "row", "data-label": "Track" }, track.track),
-        h("td", { "data-label": "Ready" }, h("span", { "aria-hidden": "true" }, ready ? "✔ " : "… "), `${track.ready}/${track.desired} ready`),
+        h("td", { "data-label": "Ready", title: `${track.available} available` }, h("span", { "aria-hidden": "true" }, ready ? "✔ " : "… "), `${track.ready}/${track.desired} ready`),
         h("td", { "data-label": "Updated" }, String(track.updated)),
-        h("td", { "data-label": "Available" }, String(track.available)),
         h("td", { "data-label": "Restarts" }, String(track.restarts)),
         h("td", { "data-label": "Image" }, imageName(track.image, { digest: false })),
-        h("td", { "data-label": "Note" }, track.failure ? h("span", { class: "tone-bad" }, `⚠ ${track.failure}`) : track.message || ""));
+        hasNotes ? h("td", { "data-label": "Note" }, track.failure ? h("span", { class: "tone-bad" }, `⚠ ${track.failure}`) : track.message || "") : null);
     }))));
 }
 
@@ -271,7 +271,7 @@ export function timelineItem(event) {
   return h("li", { class: `event event-${event.kind}`, "data-testid": "event", "data-kind": event.kind, "data-sequence": event.sequence },
     timeElement(event.time),
     h("span", { class: `event-kind tone-${tone}` }, h("span", { "aria-hidden": "true" }, `${icon} `), words),
-    event.account ? h("span", { class: "account-name" }, event.account) : null,
+    h("span", { class: "account-name" }, event.account || ""),
     h("span", { class: "event-message" }, event.message));
 }
 
@@ -306,7 +306,7 @@ export function historyTable(executions) {
       h("td", { "data-label": "Started" }, timeElement(view.createdAt, { withDate: true })),
       h("td", { "data-label": "Duration", "data-testid": "duration" }, executionDuration(view)),
       h("td", { "data-label": "Images" }, h("ul", { class: "plain" }, view.accounts.map((account) =>
-        h("li", {}, h("span", { class: "account-name" }, account.account), " ", imageName(account.image))))),
+        h("li", {}, h("span", { class: "account-name" }, account.account), " ", imageName(account.image, { digest: false }))))),
       h("td", { "data-label": "Reason", "data-testid": "reason" }, reasonOf(view) || "—")));
   return h("div", { class: "table-box" }, h("table", { class: "stack", "data-testid": "history" },
     h("caption", { class: "visually-hidden" }, "Executions, newest first"),
