@@ -123,7 +123,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TackLocalTests", dependencies: ["TackLocal", "TackHTTP"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "LoRATests", dependencies: ["LoRA"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "LoRATests", dependencies: ["LoRA", "COpenBLAS"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "COpenBLAS", "CYAML"], swiftSettings: strict),
     ]
 )

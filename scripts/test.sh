@@ -54,7 +54,7 @@ echo "==> tack validate pipelines/*.yaml"
 # The closing count, read off Swift Testing's own summary.
 total=0
 for count in $(grep -Eo 'Test run with [0-9]+ tests?' "$log" | grep -Eo '[0-9]+'); do total=$(( total + count )); done
-failed=$(grep -Ec '^✘ Test .* failed after|^browser test failed' "$log" || true)
+failed=$(grep -E '^✘ Test .* failed after|^browser test failed' "$log" | grep -vc '^✘ Test run with' || true)
 total=$(( total + $(grep -Ec '^browser test (passed|failed)' "$log" || true) ))
 echo "tests: $(( total - failed )) passed, ${failed} failed"
 exit "$status"

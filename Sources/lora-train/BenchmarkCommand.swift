@@ -96,8 +96,12 @@ struct BenchmarkCommand: ParsableCommand {
         let embedTimes = Self.time(warmup: warmup, runs: steps) { _ = encoder.embed(batch, adapter: frozen) }
 
         let rows = sequences * length
+        // The ceiling is OpenBLAS's own rate on `threads` threads (the trainer keeps it on one and
+        // splits products itself).
+        openblas_set_num_threads(Int32(threads))
         let square = Self.sgemmRate(m: 1024, n: 1024, k: 1024)
         let shaped = Self.sgemmRate(m: rows, n: config.intermediateSize, k: config.hiddenSize)
+        setComputeThreads(threads)
         let flops = StepFLOPs(config: config, length: length, sites: sites, rank: rank)
         let tokens = Double(rows)
         let trainMedian = Self.percentile(trainTimes, 0.5)
@@ -175,7 +179,7 @@ extension BenchmarkCommand {
         return sorted[min(max(rank, 1), sorted.count) - 1]
     }
 
-    /// FLOP/s of a row-major `[m×k]·[k×n]` sgemm with the current thread count: the best of 10 runs after 2.
+    /// FLOP/s of a row-major `[m×k]·[k×n]` sgemm with OpenBLAS's current thread count: the best of 10 runs after 2.
     static func sgemmRate(m: Int, n: Int, k: Int) -> Double {
         let a = (0..<(m * k)).map { Float($0 % 17) * 0.01 }
         let b = (0..<(k * n)).map { Float($0 % 13) * 0.01 }

@@ -1,6 +1,7 @@
 import FakeKubeAPI
 import KubeAPI
 import TackHTTP
+import TestSupport
 import Testing
 
 /// client-go's retry rules in `KubeClient`, against the fake API server standing in for
@@ -94,11 +95,10 @@ struct KubeClientRetryTests {
 
     @Test("a refused connection is not retried, as in client-go: the GET fails at once with a connection error")
     func refusedConnection() async throws {
-        let server = FakeKubeAPIServer()
-        try await server.start()
-        let address = server.baseURL
-        await server.stop()
-        let client = try KubeClient(connection: KubeConnection(server: address, origin: "a stopped fake API server"),
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let address = "http://127.0.0.1:\(refusing.port)"
+        let client = try KubeClient(connection: KubeConnection(server: address, origin: "a port nothing listens on"),
                                     options: KubeClientOptions(maxRetries: 3))
         defer { client.shutdown() }
         let started = ContinuousClock.now

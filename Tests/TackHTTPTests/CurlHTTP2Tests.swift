@@ -8,7 +8,7 @@ struct CurlHTTP2Tests {
     @Test("against a server speaking HTTP/2, concurrent requests are multiplexed over one connection")
     func multiplexing() async throws {
         let fixtures = try await TestCertificates.shared()
-        let port = try await refusedPort()
+        let port = try FreePort.next()
         let nginx = try NginxServer(certificate: fixtures.server.certificate, key: fixtures.server.key, port: port)
         defer { nginx.stop() }
         let client = try makeClient { $0.tls.caPEM = fixtures.caPEM }

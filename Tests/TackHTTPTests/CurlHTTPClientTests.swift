@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import TackHTTP
 import Testing
@@ -41,7 +42,9 @@ struct CurlHTTPClientTests {
 
     @Test("a port nobody listens on fails quickly as .connection, after the retries")
     func connectionRefused() async throws {
-        let port = try await refusedPort()
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         let client = try makeClient()
         var error: HTTPError?
         let elapsed = await seconds {

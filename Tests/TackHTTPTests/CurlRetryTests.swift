@@ -1,3 +1,4 @@
+import TestSupport
 import TackHTTP
 import Testing
 
@@ -70,7 +71,9 @@ struct CurlRetryTests {
     func noSecretsInErrors() async throws {
         let server = try await TestServer()
         defer { server.stop() }
-        let port = try await refusedPort()
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         let client = try makeClient(retry: .never)
         func request(_ url: String) -> HTTPRequest {
             HTTPRequest(method: .put, url: url + "?token=SECRET", headers: ["Authorization": "Bearer SECRET"],

@@ -43,13 +43,6 @@ func eventually(within limit: Duration = .seconds(5), _ condition: () async thro
     return try await condition()
 }
 
-/// A port nobody listens on: one a test server held and gave up.
-func refusedPort() async throws -> Int {
-    let server = try await TestServer()
-    server.stop()
-    return server.port
-}
-
 /// The JSON object in a response body.
 func json(_ response: HTTPResponse) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])

@@ -1,10 +1,11 @@
 import COpenBLAS
-import Synchronization
 
-/// Row-major single-precision matrix products on OpenBLAS.
+/// Row-major single-precision matrix products on OpenBLAS, which always runs on one thread:
+/// `parallelGemm` splits a large product over `Workers` instead.
 enum BLAS {
-    /// `c = alpha * op(a) * op(b) + beta * c`, where op transposes when asked; `c` is `m × n`,
-    /// `op(a)` is `m × k`, `op(b)` is `k × n`, and each `ld` is the row stride of the stored matrix.
+    /// `c = alpha * op(a) * op(b) + beta * c` on the calling thread, where op transposes when
+    /// asked; `c` is `m × n`, `op(a)` is `m × k`, `op(b)` is `k × n`, and each `ld` is the row
+    /// stride of the stored matrix.
     static func gemm(
         transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
@@ -15,45 +16,46 @@ enum BLAS {
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// The number of threads OpenBLAS uses for one product.
-    static var threads: Int {
-        get { Int(openblas_get_num_threads()) }
-        set {
-            singleThreadedSections.withLock { sections in
-                if sections.depth == 0 { openblas_set_num_threads(Int32(max(1, newValue))) } else { sections.saved = max(1, newValue) }
+    /// The same product split over the workers: by rows of `c` when it has more rows than
+    /// columns, by columns otherwise, in blocks of whole cache lines.
+    static func parallelGemm(
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        // Below about a million multiply-adds a split costs more than it saves.
+        guard m * n * k >= 1 << 20 else {
+            return gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                        a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
+        }
+        if m >= n {
+            Workers.forEachRange(m, grain: 16, alignment: 16) { rows in
+                // Rows i… of op(a): rows of a, or columns of a stored transposed.
+                gemm(transposeA: transposeA, transposeB: transposeB, m: rows.count, n: n, k: k, alpha: alpha,
+                     a + (transposeA ? rows.lowerBound : rows.lowerBound * lda), lda: lda, b, ldb: ldb,
+                     beta: beta, c + rows.lowerBound * ldc, ldc: ldc)
+            }
+        } else {
+            Workers.forEachRange(n, grain: 16, alignment: 16) { columns in
+                // Columns j… of op(b): columns of b, or rows of b stored transposed.
+                gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: columns.count, k: k, alpha: alpha,
+                     a, lda: lda, b + (transposeB ? columns.lowerBound * ldb : columns.lowerBound), ldb: ldb,
+                     beta: beta, c + columns.lowerBound, ldc: ldc)
             }
         }
     }
 
-    /// How many callers are inside `singleThreaded`, and the thread count to restore when the last leaves.
-    private static let singleThreadedSections = Mutex((depth: 0, saved: 1))
-
-    /// Runs `body` with OpenBLAS on one thread, for callers that spread small products over the
-    /// cores themselves; concurrent callers (a training job and embeddings) share one such section.
-    static func singleThreaded<Result>(_ body: () -> Result) -> Result {
-        singleThreadedSections.withLock { sections in
-            if sections.depth == 0 {
-                sections.saved = Int(openblas_get_num_threads())
-                openblas_set_num_threads(1)
-            }
-            sections.depth += 1
-        }
-        defer {
-            singleThreadedSections.withLock { sections in
-                sections.depth -= 1
-                if sections.depth == 0 { openblas_set_num_threads(Int32(sections.saved)) }
-            }
-        }
+    /// Runs `body` with OpenBLAS on `threads` threads, then puts it back on one: for measuring
+    /// the library's own multi-threaded rate.
+    static func withLibraryThreads<Result>(_ threads: Int, _ body: () -> Result) -> Result {
+        openblas_set_num_threads(Int32(max(1, threads)))
+        defer { openblas_set_num_threads(1) }
         return body()
-    }
-
-    /// The thread count to use outside single-threaded sections.
-    static var configuredThreads: Int {
-        singleThreadedSections.withLock { $0.depth == 0 ? Int(openblas_get_num_threads()) : $0.saved }
     }
 }
 
-/// Sets how many threads the trainer's matrix products use.
+/// Sets how many threads the trainer's computations use (OpenBLAS itself stays on one).
 public func setComputeThreads(_ count: Int) {
-    BLAS.threads = count
+    openblas_set_num_threads(1)
+    Workers.count = count
 }

@@ -28,7 +28,7 @@ extension Encoder {
         saved.hidden = attention
 
         saved.intermediatePre = project(.intermediate, saved.hidden, random: &random)
-        saved.intermediate = FloatBuffer(zeros: rows * inner)
+        saved.intermediate = FloatBuffer(uninitialized: rows * inner)
         Kernels.gelu(saved.intermediatePre.base, into: saved.intermediate.base, count: rows * inner)
 
         let output = project(.output, saved.intermediate, random: &random)

@@ -5,11 +5,11 @@ extension Encoder {
         adapter: LoRAAdapter?, layer: Int, module: TargetModule, training: Bool, random: inout R
     ) -> (output: FloatBuffer, adapter: AdapterActivations?) {
         let (inputSize, outputSize) = (weights.inputSize, weights.outputSize)
-        let y = FloatBuffer(zeros: rows * outputSize)
-        BLAS.gemm(
+        let y = FloatBuffer(uninitialized: rows * outputSize)
+        Kernels.fillRows(y.base, with: weights.bias.base, rows: rows, width: outputSize)
+        BLAS.parallelGemm(
             transposeB: true, m: rows, n: outputSize, k: inputSize,
-            x.base, lda: inputSize, weights.weight.base, ldb: inputSize, y.base, ldc: outputSize)
-        Kernels.addBias(y.base, weights.bias.base, rows: rows, width: outputSize)
+            x.base, lda: inputSize, weights.weight.base, ldb: inputSize, beta: 1, y.base, ldc: outputSize)
         guard let adapter, let index = adapter.parameterIndex(layer: layer, module: module) else { return (y, nil) }
 
         let rank = adapter.rank
@@ -17,18 +17,18 @@ extension Encoder {
         var mask: FloatBuffer?
         if training && adapter.dropout > 0 {
             let keep = Self.dropoutMask(count: rows * inputSize, probability: adapter.dropout, random: &random)
-            input = FloatBuffer(zeros: rows * inputSize)
+            input = FloatBuffer(uninitialized: rows * inputSize)
             for position in 0..<(rows * inputSize) { input.base[position] = x.base[position] * keep.base[position] }
             mask = keep
         }
-        let down = FloatBuffer(zeros: rows * rank)
+        let down = FloatBuffer(uninitialized: rows * rank)
         adapter.parameters[index].value.withUnsafeBufferPointer { a in
-            BLAS.gemm(
+            BLAS.parallelGemm(
                 transposeB: true, m: rows, n: rank, k: inputSize,
                 input.base, lda: inputSize, a.baseAddress!, ldb: inputSize, down.base, ldc: rank)
         }
         adapter.parameters[index + 1].value.withUnsafeBufferPointer { b in
-            BLAS.gemm(
+            BLAS.parallelGemm(
                 transposeB: true, m: rows, n: outputSize, k: rank, alpha: adapter.scale,
                 down.base, lda: rank, b.baseAddress!, ldb: rank, beta: 1, y.base, ldc: outputSize)
         }
@@ -43,7 +43,7 @@ extension Encoder {
     ) {
         let (inputSize, outputSize) = (weights.inputSize, weights.outputSize)
         if let dx {
-            BLAS.gemm(
+            BLAS.parallelGemm(
                 m: rows, n: inputSize, k: outputSize,
                 dy.base, lda: outputSize, weights.weight.base, ldb: inputSize, beta: 1, dx.base, ldc: inputSize)
         }
@@ -52,20 +52,20 @@ extension Encoder {
         let scale = adapter.scale
         // dB += scale · dyᵀ · down
         adapter.parameters[index + 1].gradient.withUnsafeMutableBufferPointer { gradientB in
-            BLAS.gemm(
+            BLAS.parallelGemm(
                 transposeA: true, m: outputSize, n: rank, k: rows, alpha: scale,
                 dy.base, lda: outputSize, activations.down.base, ldb: rank, beta: 1, gradientB.baseAddress!, ldc: rank)
         }
         // dDown = scale · dy · B
-        let downGradient = FloatBuffer(zeros: rows * rank)
+        let downGradient = FloatBuffer(uninitialized: rows * rank)
         adapter.parameters[index + 1].value.withUnsafeBufferPointer { b in
-            BLAS.gemm(
+            BLAS.parallelGemm(
                 m: rows, n: rank, k: outputSize, alpha: scale,
                 dy.base, lda: outputSize, b.baseAddress!, ldb: rank, downGradient.base, ldc: rank)
         }
         // dA += dDownᵀ · input
         adapter.parameters[index].gradient.withUnsafeMutableBufferPointer { gradientA in
-            BLAS.gemm(
+            BLAS.parallelGemm(
                 transposeA: true, m: rank, n: inputSize, k: rows,
                 downGradient.base, lda: rank, activations.input.base, ldb: inputSize,
                 beta: 1, gradientA.baseAddress!, ldc: inputSize)
@@ -74,13 +74,13 @@ extension Encoder {
         // dx += (dDown · A) ⊙ dropout mask
         adapter.parameters[index].value.withUnsafeBufferPointer { a in
             guard let mask = activations.mask else {
-                BLAS.gemm(
+                BLAS.parallelGemm(
                     m: rows, n: inputSize, k: rank,
                     downGradient.base, lda: rank, a.baseAddress!, ldb: inputSize, beta: 1, dx.base, ldc: inputSize)
                 return
             }
-            let dropped = FloatBuffer(zeros: rows * inputSize)
-            BLAS.gemm(
+            let dropped = FloatBuffer(uninitialized: rows * inputSize)
+            BLAS.parallelGemm(
                 m: rows, n: inputSize, k: rank,
                 downGradient.base, lda: rank, a.baseAddress!, ldb: inputSize, dropped.base, ldc: inputSize)
             for position in 0..<(rows * inputSize) { dx.base[position] += dropped.base[position] * mask.base[position] }
@@ -89,7 +89,7 @@ extension Encoder {
 
     /// Inverted-dropout factors: 0 with probability `probability`, else 1 / (1 − probability).
     static func dropoutMask<R: RandomNumberGenerator>(count: Int, probability: Float, random: inout R) -> FloatBuffer {
-        let mask = FloatBuffer(zeros: count)
+        let mask = FloatBuffer(uninitialized: count)
         let kept = 1 / (1 - probability)
         let threshold = UInt32(min(Double(probability) * 4_294_967_296, 4_294_967_295))
         var bits: UInt64 = 0

@@ -46,7 +46,7 @@ public struct Encoder: Sendable {
     func embeddings(_ batch: TokenBatch) -> FloatBuffer {
         let width = config.hiddenSize
         let rows = batch.count * batch.length
-        let x = FloatBuffer(zeros: rows * width)
+        let x = FloatBuffer(uninitialized: rows * width)
         for row in 0..<rows {
             let id = Int(batch.ids[row])
             precondition(id >= 0 && id < config.vocabularySize, "token id \(id) outside the vocabulary")

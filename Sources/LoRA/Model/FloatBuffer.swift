@@ -15,9 +15,16 @@ final class FloatBuffer: @unchecked Sendable {
         base.initialize(repeating: 0, count: max(count, 1))
     }
 
+    /// `count` Floats to be written before they are read (by a product with beta 0, a fill, a
+    /// copy): skips zeroing memory that is overwritten at once.
+    init(uninitialized count: Int) {
+        self.count = count
+        base = .allocate(capacity: max(count, 1))
+    }
+
     /// A copy of `values`.
     convenience init(_ values: [Float]) {
-        self.init(zeros: values.count)
+        self.init(uninitialized: values.count)
         values.withUnsafeBufferPointer { source in
             if let address = source.baseAddress { base.update(from: address, count: values.count) }
         }
@@ -41,7 +48,7 @@ final class FloatBuffer: @unchecked Sendable {
 extension FloatBuffer {
     /// A new buffer holding the same values.
     func copy() -> FloatBuffer {
-        let duplicate = FloatBuffer(zeros: count)
+        let duplicate = FloatBuffer(uninitialized: count)
         duplicate.base.update(from: base, count: count)
         return duplicate
     }

@@ -13,8 +13,8 @@ struct LayerNormPass {
 
     /// Normalises each of the `rows` rows of `x` in place with `weights`.
     init(_ x: FloatBuffer, _ weights: LayerNormWeights, rows: Int, width: Int, epsilon: Float) {
-        normalized = FloatBuffer(zeros: rows * width)
-        inverseDeviation = FloatBuffer(zeros: rows)
+        normalized = FloatBuffer(uninitialized: rows * width)
+        inverseDeviation = FloatBuffer(uninitialized: rows)
         Kernels.layerNorm(
             x.base, normalized: normalized.base, inverseDeviation: inverseDeviation.base,
             gamma: weights.gamma.base, beta: weights.beta.base, rows: rows, width: width, epsilon: epsilon)
@@ -22,7 +22,7 @@ struct LayerNormPass {
 
     /// The gradient of the LayerNorm's input from the gradient `dy` of its output.
     func backward(_ dy: FloatBuffer, _ weights: LayerNormWeights, rows: Int, width: Int) -> FloatBuffer {
-        let dx = FloatBuffer(zeros: rows * width)
+        let dx = FloatBuffer(uninitialized: rows * width)
         Kernels.layerNormBackward(
             dy.base, normalized: normalized.base, inverseDeviation: inverseDeviation.base, gamma: weights.gamma.base,
             into: dx.base, rows: rows, width: width)
