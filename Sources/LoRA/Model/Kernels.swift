@@ -111,8 +111,12 @@ enum Kernels {
     static func maskedSoftmax(_ x: UnsafeMutablePointer<Float>, keyMask: UnsafePointer<Float>, rows: Int, width: Int) {
         for row in 0..<rows {
             let line = x + row * width
-            var maximum = -Float.infinity
-            for column in 0..<width where keyMask[column] != 0 { maximum = max(maximum, line[column]) }
+            var maxima = VectorMath.Lanes(repeating: -.greatestFiniteMagnitude)
+            forEachLanes(0..<width) { column, valid in
+                let kept = load(keyMask + column, valid) .!= 0
+                maxima = maxima.replacing(with: load(line + column, valid), where: kept .& (load(line + column, valid) .> maxima))
+            }
+            let maximum = maxima.max()
             var sums = VectorMath.Lanes()
             forEachLanes(0..<width) { column, valid in
                 let kept = load(keyMask + column, valid) .!= 0
@@ -123,7 +127,9 @@ enum Kernels {
             }
             let sum = sums.sum()
             let inverse = sum > 0 ? 1 / sum : 0
-            for column in 0..<width { line[column] *= inverse }
+            forEachLanes(0..<width) { column, valid in
+                store(load(line + column, valid) * inverse, to: line + column, valid)
+            }
         }
     }
 

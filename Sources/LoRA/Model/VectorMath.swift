@@ -13,7 +13,7 @@ enum VectorMath {
     /// `e^x` in each lane; inputs are clamped to [-87.3, 88], the range where the result is a normal float.
     @inline(__always)
     static func exp(_ x: Lanes) -> Lanes {
-        let x = pointwiseMin(pointwiseMax(x, Lanes(repeating: -87.3)), Lanes(repeating: 88))
+        let x = clamped(x, -87.3, 88)
         // n = round(x / ln 2) by the 1.5 · 2^23 trick (round to nearest even, in the default mode).
         let magic = Lanes(repeating: 12_582_912)
         let n = (x * 1.442_695_04 + magic) - magic
@@ -36,7 +36,7 @@ enum VectorMath {
     /// `erf(x)` in each lane.
     @inline(__always)
     static func erf(_ x: Lanes) -> Lanes {
-        let magnitude = pointwiseMax(x, -x)
+        let magnitude = absolute(x)
         let t = 1 / (magnitude * 0.327_591_1 + 1)
         var poly = Lanes(repeating: 1.061_405_429)
         poly = poly * t - 1.453_152_027
@@ -52,6 +52,21 @@ enum VectorMath {
     @inline(__always)
     static func gelu(_ x: Lanes) -> Lanes {
         0.5 * x * (1 + erf(x * 0.707_106_781_186_547_5))
+    }
+
+    /// Each lane limited to `lower...upper`, by compare-and-select, which compiles to vector
+    /// instructions (the standard library's generic `pointwiseMin` is not inlined, and a lane loop
+    /// is not vectorised).
+    @inline(__always)
+    static func clamped(_ x: Lanes, _ lower: Float, _ upper: Float) -> Lanes {
+        let low = Lanes(repeating: lower), high = Lanes(repeating: upper)
+        return x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
+    }
+
+    /// `|x|` in each lane, by compare-and-select for the same reason.
+    @inline(__always)
+    static func absolute(_ x: Lanes) -> Lanes {
+        x.replacing(with: -x, where: x .< 0)
     }
 
     /// GELU's derivative `Φ(x) + x · φ(x)` in each lane.
