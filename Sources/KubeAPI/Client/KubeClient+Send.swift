@@ -37,6 +37,7 @@ extension KubeClient {
                 else { throw .transport(error) }
                 try await sleep(wait)
                 attempt += 1
+                retried.add(1, ordering: .relaxed)
                 continue
             }
             if (200..<300).contains(response.status) { return response }
@@ -49,6 +50,7 @@ extension KubeClient {
                                           maxRetries: options.maxRetries, maxRetryAfter: options.maxRetryAfter) {
                 try await sleep(wait)
                 attempt += 1
+                retried.add(1, ordering: .relaxed)
                 continue
             }
             throw Self.statusError(response, request: "\(method) \(path)")

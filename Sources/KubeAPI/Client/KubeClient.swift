@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TackHTTP
 
 /// A client of one Kubernetes API server over libcurl: typed Status errors, server-side apply,
@@ -10,6 +11,11 @@ public final class KubeClient: Sendable {
     public let options: KubeClientOptions
     let limiter: TokenBucket
     let transports: TransportCache
+    let retried = Atomic<Int>(0)
+
+    /// How many times a request was sent again (after a 429 or 5xx with Retry-After, or a broken
+    /// connection), since the client was made.
+    public var retries: Int { retried.load(ordering: .relaxed) }
 
     /// A client; throws when the connection's TLS material or proxy cannot be used.
     public init(connection: KubeConnection, options: KubeClientOptions = KubeClientOptions()) throws(KubeError) {
