@@ -15,16 +15,6 @@ enum Kernels {
         }
     }
 
-    /// Adds `bias` (length `width`) to each of `rows` rows of `x`.
-    static func addBias(_ x: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, rows: Int, width: Int) {
-        Workers.forEachRange(rows, grain: rowGrain) { range in
-            for row in range {
-                let line = x + row * width
-                for column in 0..<width { line[column] += bias[column] }
-            }
-        }
-    }
-
     /// `y = x + residual`, element-wise over `count` values.
     static func add(_ x: UnsafePointer<Float>, _ residual: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
         Workers.forEachRange(count, grain: valueGrain) { range in
