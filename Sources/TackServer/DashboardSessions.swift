@@ -44,9 +44,10 @@ public final class DashboardSessions: Sendable {
     /// A new one-time code.
     public func issueLink() -> Link {
         let code = ControllerToken.generate()
-        let expiresAt = now().addingTimeInterval(linkLifetime.seconds)
+        let time = now()
+        let expiresAt = time.addingTimeInterval(linkLifetime.seconds)
         state.withLock { state in
-            Self.admit(Self.key(code), until: expiresAt, into: &state.links, capacity: capacity, now: now())
+            Self.admit(Self.key(code), until: expiresAt, into: &state.links, capacity: capacity, now: time)
         }
         return Link(code: code, expiresAt: expiresAt)
     }

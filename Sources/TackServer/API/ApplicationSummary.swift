@@ -35,7 +35,7 @@ public struct ApplicationSummary: Sendable, Hashable, Codable {
             self.execution = execution.id
             revision = execution.revision
             phase = execution.phase
-            reason = execution.phase == .succeeded ? nil : execution.cause?.description ?? execution.message
+            reason = execution.phase == .succeeded ? nil : execution.reason
             finishedAt = execution.updatedAt
         }
     }

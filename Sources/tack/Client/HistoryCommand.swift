@@ -36,7 +36,7 @@ struct HistoryCommand: AsyncParsableCommand {
     static func table(_ views: [ExecutionView], now: Date) -> String {
         let rows = views.map { view in
             let end = view.isTerminal ? view.updatedAt : now
-            let reason = view.cause.map { "\($0)" } ?? (view.phase == .paused ? view.pauseReason : nil) ?? view.message ?? ""
+            let reason = view.reason ?? ""
             return [String(view.id), String(view.revision), view.phase.rawValue, ElapsedText.timestamp(view.createdAt),
                     ElapsedText.format(end.timeIntervalSince(view.createdAt)), reason]
         }

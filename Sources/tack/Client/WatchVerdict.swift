@@ -4,7 +4,7 @@ import TackEngine
 enum WatchVerdict {
     /// `svc revision 3: rolledBack (errorRate > 5% in aws-eu-central-1: errorRate 31.2% > 5%)`.
     static func line(_ view: ExecutionView) -> String {
-        let why = view.cause.map { "\($0)" } ?? (view.phase == .paused ? view.pauseReason : nil) ?? view.message ?? ""
+        let why = view.reason ?? ""
         return "\(view.app) revision \(view.revision): \(view.phase.rawValue)" + (why.isEmpty ? "" : " (\(why))")
     }
 
