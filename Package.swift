@@ -55,7 +55,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // The trainer library; it does not depend on the controller.
-        .target(name: "LoRA", dependencies: ["COpenBLAS", "TackYAML"], swiftSettings: strict),
+        .target(name: "CLoRA"),  // glibc's mallopt and per-thread nice values, which Swift does not import
+        .target(name: "LoRA", dependencies: ["COpenBLAS", "CLoRA", "TackYAML"], swiftSettings: strict),
         .executableTarget(
             name: "tack",
             dependencies: [
@@ -123,7 +124,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TackLocalTests", dependencies: ["TackLocal", "TackHTTP"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "LoRATests", dependencies: ["LoRA", "COpenBLAS"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "LoRATests", dependencies: ["LoRA", "CLoRA", "COpenBLAS"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "COpenBLAS", "CYAML"], swiftSettings: strict),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LoRA
 
 /// The `lora-train` command line: train LoRA adapters for a BERT-family encoder and use them.
 @main
@@ -12,4 +13,19 @@ struct LoRATrain: AsyncParsableCommand {
             """,
         subcommands: [TrainCommand.self, ServeCommand.self, EmbedCommand.self, RecommendCommand.self, BenchmarkCommand.self]
     )
+
+    /// Parses and runs a command, with freed activation memory kept for the next pass.
+    static func main() async {
+        retainFreedMemory()
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -38,6 +38,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Jobs that may wait in the queue; more are answered 429.")
     var queue = 8
 
+    @Option(help: "Threads one batch of embeddings is split over (default: the number of cores).")
+    var embedThreads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: ArgumentHelp(
+        "The nice value (0-19) training threads run at, so that embeddings come first; 0 for the same priority.",
+        valueName: "n"))
+    var jobNice = 10
+
+    func validate() throws {
+        guard embedThreads >= 1 else { throw ValidationError("--embed-threads must be at least 1; got \(embedThreads)") }
+        guard (0...19).contains(jobNice) else { throw ValidationError("--job-nice must be 0...19; got \(jobNice)") }
+    }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let port: Int
@@ -56,7 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
         let host = host ?? environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
         let configuration = ServiceConfiguration(
             host: host, port: port, modelDirectory: model, stateDirectory: stateDir, outputDirectory: outputDir,
-            dataDirectory: dataDir, workers: workers, queueCapacity: queue, faults: faults)
+            dataDirectory: dataDir, workers: workers, queueCapacity: queue, embedThreads: embedThreads,
+            jobNiceness: jobNice, faults: faults)
         let service: TrainingService
         do {
             service = try TrainingService(configuration: configuration) { line in

@@ -181,6 +181,34 @@ struct JobQueueTests {
         for job in jobs { #expect(try await finished(job.id, in: queue).state == .succeeded) }
     }
 
+    @Test("a job trained on the service's loaded model writes the same adapter bytes as one that loads its own")
+    func sharedModel() async throws {
+        let (own, shared) = (JobFixture(), JobFixture())
+        let ownQueue = try JobQueue(paths: own.paths)
+        let sharedQueue = try JobQueue(paths: shared.paths, model: Encoder(directory: shared.paths.modelDirectory))
+        let ownJob = try await finished(try accepted(ownQueue.submit(spec(own, maxSteps: 3))).id, in: ownQueue)
+        let sharedJob = try await finished(try accepted(sharedQueue.submit(spec(shared, maxSteps: 3))).id, in: sharedQueue)
+        #expect(ownJob.state == .succeeded && sharedJob.state == .succeeded)
+        let adapter = "/adapter_model.safetensors"
+        #expect(try Data(contentsOf: URL(fileURLWithPath: ownJob.outputDirectory + adapter))
+                == Data(contentsOf: URL(fileURLWithPath: sharedJob.outputDirectory + adapter)))
+    }
+
+    @Test("a job's thread runs at the configured nice value, and no other thread does")
+    func niceness() async throws {
+        let fixture = JobFixture()
+        let observer = RecordingObserver(holdAfterStep: 1)
+        let queue = try JobQueue(paths: fixture.paths, configuration: .init(niceness: 7), observer: observer)
+        let job = try accepted(queue.submit(spec(fixture, maxSteps: 2)))
+        try await observer.waitUntilHolding()
+        let threads = ThreadNiceness.all()
+        observer.releaseWorker()
+        _ = try await finished(job.id, in: queue)
+        // Other suites' jobs may run beside this one (the service's default nice value is 10).
+        let atSeven = threads.filter { $0.nice == 7 }
+        #expect(atSeven.count == 1 && atSeven.first?.name == "lora-job", "\(threads)")
+    }
+
     @Test("a job whose data vanished before it ran fails with the validation message")
     func failure() async throws {
         let fixture = JobFixture()

@@ -26,6 +26,26 @@ struct WorkersTests {
         }
     }
 
+    @Test("withComputeThreads sets the count for its own thread only, nests, and restores it")
+    func callerCount() {
+        setComputeThreads(1)
+        defer { setComputeThreads(2) }
+        let seen = Mutex([Int]())
+        withComputeThreads(3) {
+            seen.withLock { $0.append(Workers.count) }
+            withComputeThreads(2) { seen.withLock { $0.append(Workers.count) } }
+            seen.withLock { $0.append(Workers.count) }
+            let other = Thread { seen.withLock { $0.append(Workers.count) } }
+            other.start()
+            while !other.isFinished { usleep(1000) }
+            let pieces = Mutex(0)
+            Workers.forEachRange(300) { _ in pieces.withLock { $0 += 1 } }
+            seen.withLock { $0.append(pieces.withLock { $0 }) }
+        }
+        seen.withLock { $0.append(Workers.count) }
+        #expect(seen.withLock { $0 } == [3, 2, 3, 1, 3, 1], "inside, nested, restored, another thread, pieces, after")
+    }
+
     @Test("a split inside a piece runs inline on that piece's thread, and OpenBLAS stays on one thread")
     func nested() {
         setComputeThreads(2)

@@ -54,8 +54,17 @@ enum BLAS {
     }
 }
 
-/// Sets how many threads the trainer's computations use (OpenBLAS itself stays on one).
+/// Sets how many threads the trainer's computations use by default (OpenBLAS itself stays on one).
 public func setComputeThreads(_ count: Int) {
     openblas_set_num_threads(1)
     Workers.count = count
+}
+
+/// Runs `body` with the computations it starts on this thread split over `threads` threads,
+/// whatever `setComputeThreads` chose for the rest of the process.
+public func withComputeThreads<Result, Failure: Error>(
+    _ threads: Int, _ body: () throws(Failure) -> Result
+) throws(Failure) -> Result {
+    openblas_set_num_threads(1)
+    return try Workers.withCount(threads, body)
 }

@@ -1,7 +1,9 @@
+import CLoRA
 import Foundation
 
 /// Element-wise and row-wise passes of the encoder, forward and backward, on flat row-major
-/// buffers. The large ones are split over the workers; GELU and softmax use `VectorMath`.
+/// buffers. The large ones are split over the workers; GELU, softmax and LayerNorm run in C
+/// (`CLoRA`), compiled for AVX-512, AVX2 and baseline x86-64 and chosen by the CPU.
 enum Kernels {
     /// Rows per piece below which a split costs more than it saves.
     static let rowGrain = 32
@@ -28,25 +30,10 @@ enum Kernels {
         gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, rows: Int, width: Int, epsilon: Float
     ) {
         Workers.forEachRange(rows, grain: rowGrain) { range in
-            for row in range {
-                let line = x + row * width
-                let hat = normalized + row * width
-                var sum: Float = 0
-                for column in 0..<width { sum += line[column] }
-                let mean = sum / Float(width)
-                var squares: Float = 0
-                for column in 0..<width {
-                    let centered = line[column] - mean
-                    squares += centered * centered
-                }
-                let inverse = 1 / (squares / Float(width) + epsilon).squareRoot()
-                inverseDeviation[row] = inverse
-                for column in 0..<width {
-                    let value = (line[column] - mean) * inverse
-                    hat[column] = value
-                    line[column] = value * gamma[column] + beta[column]
-                }
-            }
+            let offset = range.lowerBound * width
+            lora_layer_norm(
+                x + offset, normalized + offset, inverseDeviation + range.lowerBound, gamma, beta, range.count, width,
+                epsilon)
         }
     }
 
@@ -80,47 +67,21 @@ enum Kernels {
 
     /// Exact GELU, `x · Φ(x)` with the error function, from `x` into `y`.
     static func gelu(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-        Workers.forEachRange(count, grain: valueGrain, alignment: VectorMath.width) { range in
-            forEachLanes(range) { index, valid in
-                store(VectorMath.gelu(load(x + index, valid)), to: y + index, valid)
-            }
+        Workers.forEachRange(count, grain: valueGrain, alignment: 16) { range in
+            lora_gelu(x + range.lowerBound, y + range.lowerBound, range.count)
         }
     }
 
     /// Multiplies `dy` in place by GELU's derivative at the pre-activation `x`.
     static func geluBackward(_ x: UnsafePointer<Float>, _ dy: UnsafeMutablePointer<Float>, count: Int) {
-        Workers.forEachRange(count, grain: valueGrain, alignment: VectorMath.width) { range in
-            forEachLanes(range) { index, valid in
-                let derivative = VectorMath.geluDerivative(load(x + index, valid))
-                store(load(dy + index, valid) * derivative, to: dy + index, valid)
-            }
+        Workers.forEachRange(count, grain: valueGrain, alignment: 16) { range in
+            lora_gelu_backward(x + range.lowerBound, dy + range.lowerBound, range.count)
         }
     }
 
     /// Softmax of each row in place over the columns where `keyMask` is 1; masked columns become 0.
     static func maskedSoftmax(_ x: UnsafeMutablePointer<Float>, keyMask: UnsafePointer<Float>, rows: Int, width: Int) {
-        for row in 0..<rows {
-            let line = x + row * width
-            var maxima = VectorMath.Lanes(repeating: -.greatestFiniteMagnitude)
-            forEachLanes(0..<width) { column, valid in
-                let kept = load(keyMask + column, valid) .!= 0
-                maxima = maxima.replacing(with: load(line + column, valid), where: kept .& (load(line + column, valid) .> maxima))
-            }
-            let maximum = maxima.max()
-            var sums = VectorMath.Lanes()
-            forEachLanes(0..<width) { column, valid in
-                let kept = load(keyMask + column, valid) .!= 0
-                let values = VectorMath.exp(load(line + column, valid) - maximum)
-                let masked = VectorMath.Lanes().replacing(with: values, where: kept)
-                sums += masked
-                store(masked, to: line + column, valid)
-            }
-            let sum = sums.sum()
-            let inverse = sum > 0 ? 1 / sum : 0
-            forEachLanes(0..<width) { column, valid in
-                store(load(line + column, valid) * inverse, to: line + column, valid)
-            }
-        }
+        lora_masked_softmax(x, keyMask, rows, width)
     }
 
     /// Turns `dp`, the gradient of softmax outputs `p`, into the gradient of the scores, in place.
@@ -132,44 +93,5 @@ enum Kernels {
             for column in 0..<width { dot += probabilities[column] * gradient[column] }
             for column in 0..<width { gradient[column] = probabilities[column] * (gradient[column] - dot) }
         }
-    }
-
-    // MARK: - Lanes
-
-    /// Calls `body(index, valid)` for each run of up to eight values of `range`; `valid` is how
-    /// many of the eight are inside it (eight but for the last run).
-    @inline(__always)
-    private static func forEachLanes(_ range: Range<Int>, _ body: (Int, Int) -> Void) {
-        var index = range.lowerBound
-        while index < range.upperBound {
-            body(index, min(VectorMath.width, range.upperBound - index))
-            index += VectorMath.width
-        }
-    }
-
-    /// The first `valid` values at `pointer`, zeros in the other lanes.
-    @inline(__always)
-    private static func load(_ pointer: UnsafePointer<Float>, _ valid: Int) -> VectorMath.Lanes {
-        if valid == VectorMath.width {
-            return UnsafeRawPointer(pointer).loadUnaligned(as: VectorMath.Lanes.self)
-        }
-        var lanes = VectorMath.Lanes()
-        for lane in 0..<valid { lanes[lane] = pointer[lane] }
-        return lanes
-    }
-
-    @inline(__always)
-    private static func load(_ pointer: UnsafeMutablePointer<Float>, _ valid: Int) -> VectorMath.Lanes {
-        load(UnsafePointer(pointer), valid)
-    }
-
-    /// Writes the first `valid` lanes to `pointer`.
-    @inline(__always)
-    private static func store(_ lanes: VectorMath.Lanes, to pointer: UnsafeMutablePointer<Float>, _ valid: Int) {
-        if valid == VectorMath.width {
-            UnsafeMutableRawPointer(pointer).storeBytes(of: lanes, as: VectorMath.Lanes.self)
-            return
-        }
-        for lane in 0..<valid { pointer[lane] = lanes[lane] }
     }
 }

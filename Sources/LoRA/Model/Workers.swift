@@ -9,16 +9,35 @@ import Synchronization
 enum Workers {
     private static let configured = Mutex(1)
     /// Marks threads that are running a piece already, so that nested calls run inline.
-    private static let insideKey: pthread_key_t = {
+    private static let insideKey = makeKey()
+    /// The thread count a caller chose for its own thread (`withCount`), stored as a pointer's bits.
+    private static let callerKey = makeKey()
+
+    private static func makeKey() -> pthread_key_t {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
         return key
-    }()
+    }
 
-    /// How many threads split the work.
+    /// How many threads split the work started on this thread: the count `withCount` set for
+    /// it, else the process-wide default.
     static var count: Int {
-        get { configured.withLock { $0 } }
+        get {
+            if let chosen = pthread_getspecific(callerKey) { return Int(bitPattern: chosen) }
+            return configured.withLock { $0 }
+        }
         set { configured.withLock { $0 = max(1, newValue) } }
+    }
+
+    /// Runs `body` with work started on this thread split over `threads` threads, whatever the
+    /// process-wide default; a training job and the embeddings each keep their own count.
+    static func withCount<Result, Failure: Error>(
+        _ threads: Int, _ body: () throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        let previous = pthread_getspecific(callerKey)
+        pthread_setspecific(callerKey, UnsafeRawPointer(bitPattern: max(1, threads)))
+        defer { pthread_setspecific(callerKey, previous) }
+        return try body()
     }
 
     /// Whether the calling thread is running a piece of a split already.

@@ -13,19 +13,31 @@ public enum ResumePoint: Sendable, Equatable {
 public struct Trainer: Sendable {
     /// The validated configuration.
     public let config: TrainingConfig
+    /// The base model, when the caller has it loaded already.
+    let loadedModel: Encoder?
 
-    /// A trainer for `config`, which `TrainingConfig.load` has validated.
-    public init(config: TrainingConfig) {
+    /// A trainer for `config`, which `TrainingConfig.load` has validated. `model`, when given, is
+    /// `config.baseModel` loaded already (the frozen weights are shared, never changed).
+    public init(config: TrainingConfig, model: Encoder? = nil) {
         self.config = config
+        loadedModel = model
     }
 
     /// Runs to the last step, to early stopping, or until `shouldStop` answers true (then it
     /// checkpoints); reports every event to `report` and writes the adapter to `output_dir`.
+    /// The computations use `config.threads` threads, whatever the rest of the process uses.
     public func run(
         resume: ResumePoint? = nil, shouldStop: () -> Bool = { false }, report: (TrainingEvent) -> Void = { _ in }
     ) throws(LoRAError) -> TrainingSummary {
-        setComputeThreads(config.threads)
-        let data = try TrainingData(config: config)
+        try withComputeThreads(config.threads) { () throws(LoRAError) in
+            try runSteps(resume: resume, shouldStop: shouldStop, report: report)
+        }
+    }
+
+    private func runSteps(
+        resume: ResumePoint?, shouldStop: () -> Bool, report: (TrainingEvent) -> Void
+    ) throws(LoRAError) -> TrainingSummary {
+        let data = try TrainingData(config: config, model: loadedModel)
         var run = try TrainingRun(config: config, data: data, resume: resume)
         try makeDirectory(config.outputDir)
         let metrics = try MetricsLog(path: config.outputDir + "/metrics.jsonl", keepingThrough: run.state.globalStep)

@@ -9,9 +9,10 @@ struct TrainingData: Sendable {
     /// The number of training pairs.
     var trainCount: Int { anchors.count }
 
-    /// Loads the model, the vocabulary and the pairs `config` names, and splits off the held-out pairs.
-    init(config: TrainingConfig) throws(LoRAError) {
-        encoder = try Encoder(directory: config.baseModel)
+    /// Loads the model (unless `model` is it, loaded already), the vocabulary and the pairs `config`
+    /// names, and splits off the held-out pairs.
+    init(config: TrainingConfig, model: Encoder? = nil) throws(LoRAError) {
+        if let model { encoder = model } else { encoder = try Encoder(directory: config.baseModel) }
         let tokenizer: WordPieceTokenizer
         do { tokenizer = try WordPieceTokenizer(vocabPath: config.baseModel + "/vocab.txt") } catch { throw .tokenizer(error) }
         sites = try TargetSite.resolve(config.targetModules, layerCount: encoder.config.layerCount)

@@ -10,13 +10,16 @@ public final class EmbeddingService: Sendable {
     let encoder: Encoder
     let tokenizer: WordPieceTokenizer
     let maxLength: Int
+    /// Threads one batch is split over.
+    let threads: Int
     private let queue = DispatchQueue(label: "lora-train.embed")
     private let adapters = AdapterCache()
     private let pending = LockedValue<[PendingEmbedding]>([])
 
-    /// Loads the model in `modelDirectory`.
-    public init(modelDirectory: String, maxLength: Int = 128) throws(LoRAError) {
+    /// Loads the model in `modelDirectory`; each batch is split over `threads` threads.
+    public init(modelDirectory: String, maxLength: Int = 128, threads: Int = 1) throws(LoRAError) {
         self.modelDirectory = modelDirectory
+        self.threads = max(1, threads)
         encoder = try Encoder(directory: modelDirectory)
         do { tokenizer = try WordPieceTokenizer(vocabPath: modelDirectory + "/vocab.txt") } catch { throw .tokenizer(error) }
         self.maxLength = min(maxLength, encoder.config.maxPositions)
@@ -55,8 +58,9 @@ public final class EmbeddingService: Sendable {
             guard !batch.isEmpty else { return }
             for group in Dictionary(grouping: batch, by: \.adapterDirectory).values {
                 let encodings = group.flatMap(\.texts).map { tokenizer.encode($0, maxLength: maxLength) }
-                let vectors = encoder.embed(
-                    encodings, batchSize: Self.lengthRun, paddingID: tokenizer.paddingID, adapter: group[0].adapter)
+                let vectors = withComputeThreads(threads) {
+                    encoder.embed(encodings, batchSize: Self.lengthRun, paddingID: tokenizer.paddingID, adapter: group[0].adapter)
+                }
                 var start = 0
                 for request in group {
                     request.reply.resume(returning: Array(vectors[start..<(start + request.texts.count)]))

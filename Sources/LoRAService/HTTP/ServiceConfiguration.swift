@@ -1,3 +1,5 @@
+import Foundation
+
 /// How `lora-train serve` runs: where it listens, which model it loads, where it keeps state and
 /// output, and its limits.
 public struct ServiceConfiguration: Sendable {
@@ -17,6 +19,10 @@ public struct ServiceConfiguration: Sendable {
     public var workers: Int
     /// Jobs that may wait; more are answered 429.
     public var queueCapacity: Int
+    /// Threads one embedding batch is split over (a job uses its own `threads`).
+    public var embedThreads: Int
+    /// The nice value (0...19) of training threads, so that embeddings get the cores first.
+    public var jobNiceness: Int
     /// The largest request body accepted; larger ones are answered 413.
     public var bodyLimit: Int
     /// How long a SIGTERM waits for running jobs to checkpoint.
@@ -28,7 +34,7 @@ public struct ServiceConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, modelDirectory: String, stateDirectory: String,
         outputDirectory: String, dataDirectory: String, workers: Int = 1, queueCapacity: Int = 8,
-        bodyLimit: Int = 4 << 20, gracePeriod: Duration = .seconds(30), faults: FaultInjection
+        embedThreads: Int = ProcessInfo.processInfo.activeProcessorCount, jobNiceness: Int = 10, bodyLimit: Int = 4 << 20, gracePeriod: Duration = .seconds(30), faults: FaultInjection
     ) {
         self.host = host
         self.port = port
@@ -38,6 +44,8 @@ public struct ServiceConfiguration: Sendable {
         self.dataDirectory = dataDirectory
         self.workers = workers
         self.queueCapacity = queueCapacity
+        self.embedThreads = max(1, embedThreads)
+        self.jobNiceness = min(19, max(0, jobNiceness))
         self.bodyLimit = bodyLimit
         self.gracePeriod = gracePeriod
         self.faults = faults

@@ -16,13 +16,14 @@ public struct TrainingService: Sendable {
     public init(configuration: ServiceConfiguration, log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.configuration = configuration
         metrics = ServiceMetrics(version: ServiceVersion.current, faults: configuration.faults)
-        embeddings = try EmbeddingService(modelDirectory: configuration.modelDirectory)
+        embeddings = try EmbeddingService(modelDirectory: configuration.modelDirectory, threads: configuration.embedThreads)
         jobs = try JobQueue(
             paths: JobPaths(
                 modelDirectory: configuration.modelDirectory, dataRoot: configuration.dataDirectory,
                 outputRoot: configuration.outputDirectory, stateDirectory: configuration.stateDirectory),
-            configuration: .init(capacity: configuration.queueCapacity, workers: configuration.workers),
-            observer: MetricsObserver(metrics: metrics, log: log))
+            configuration: .init(
+                capacity: configuration.queueCapacity, workers: configuration.workers, niceness: configuration.jobNiceness),
+            observer: MetricsObserver(metrics: metrics, log: log), model: embeddings.encoder)
         readiness = LockedValue(false)
     }
 

@@ -2,14 +2,17 @@ import Foundation
 import LoRA
 
 extension JobQueue {
-    /// Trains `job` on a thread of its own, so the CPU-bound run never holds a thread of the cooperative pool.
+    /// Trains `job` on a thread of its own, so the CPU-bound run never holds a thread of the cooperative pool;
+    /// the thread runs at the configured nice value.
     func startWorker(for job: Job) {
         let thread = Thread { [self] in
+            // Linux takes a thread's name (15 bytes at most) from the calling thread only.
+            Thread.current.name = "lora-job"
+            if configuration.niceness > 0 { lowerThreadPriority(to: configuration.niceness) }
             let outcome = self.train(job)
             let now = self.configuration.now()
             self.update { machine in ((), machine.finish(job.id, outcome, now: now)) }
         }
-        thread.name = "lora-job-\(job.id)"
         thread.stackSize = 16 << 20
         thread.start()
     }
@@ -23,7 +26,7 @@ extension JobQueue {
         }
         let hasCheckpoint = ((try? Checkpoint.latest(config.outputDir)) ?? nil) != nil
         do throws(LoRAError) {
-            let summary = try Trainer(config: config).run(
+            let summary = try Trainer(config: config, model: model).run(
                 resume: hasCheckpoint ? .latest : nil,
                 shouldStop: { self.state.withLock { $0.machine.shouldStop(job.id) } },
                 report: { event in

@@ -14,16 +14,19 @@ public final class JobQueue: Sendable {
         public var workers: Int
         /// The least seconds between two progress records of a job in the journal.
         public var progressInterval: TimeInterval
+        /// The nice value (0...19) a job's thread runs at: above 0, other work gets the cores first.
+        public var niceness: Int
         /// The current time, for timestamps and ids.
         public var now: @Sendable () -> Date
 
         /// A configuration; the defaults suit a 2-core machine.
-        public init(capacity: Int = 16, workers: Int = 1, progressInterval: TimeInterval = 5,
+        public init(capacity: Int = 16, workers: Int = 1, progressInterval: TimeInterval = 5, niceness: Int = 0,
                     now: @escaping @Sendable () -> Date = { Date() }) {
             precondition(capacity >= 1 && workers >= 1, "capacity and workers must be at least 1")
             self.capacity = capacity
             self.workers = workers
             self.progressInterval = progressInterval
+            self.niceness = niceness
             self.now = now
         }
     }
@@ -52,6 +55,8 @@ public final class JobQueue: Sendable {
     public let paths: JobPaths
     let configuration: Configuration
     let observer: any JobQueueObserver
+    /// The service's loaded base model, which every job trains on (its frozen weights are shared).
+    let model: Encoder?
     let state: Mutex<Locked>
 
     /// What the lock guards: the decisions, the journal they are recorded in, and shutdown's waiters.
@@ -62,10 +67,14 @@ public final class JobQueue: Sendable {
     }
 
     /// Opens the journal in `paths.stateDirectory` (compacting it), queues its queued and interrupted jobs
-    /// again and starts as many as there are workers.
-    public init(paths: JobPaths, configuration: Configuration = Configuration(), observer: (any JobQueueObserver)? = nil)
-        throws(JobError) {
+    /// again and starts as many as there are workers. Jobs train on `model` when given, which must be
+    /// the model in `paths.modelDirectory`, instead of each loading a copy.
+    public init(
+        paths: JobPaths, configuration: Configuration = Configuration(), observer: (any JobQueueObserver)? = nil,
+        model: Encoder? = nil
+    ) throws(JobError) {
         self.paths = paths
+        self.model = model
         self.configuration = configuration
         self.observer = observer ?? SilentJobQueueObserver()
         let (journal, jobs) = try JobJournal.open(path: paths.journalPath)

@@ -1,0 +1,23 @@
+#define _GNU_SOURCE
+#include "CLoRA.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+int lora_retain_freed_memory(void) {
+    // A fixed threshold also turns off glibc's dynamic one, which starts at 128 KiB.
+    int mmap = mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    int trim = mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    return mmap && trim;
+}
+
+int lora_thread_niceness(void) {
+    errno = 0;
+    return getpriority(PRIO_PROCESS, (id_t)gettid());
+}
+
+int lora_set_thread_niceness(int niceness) {
+    return setpriority(PRIO_PROCESS, (id_t)gettid(), niceness);
+}

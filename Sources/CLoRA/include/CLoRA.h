@@ -1,0 +1,48 @@
+#ifndef TACK_CLORA_H
+#define TACK_CLORA_H
+
+// The trainer's C: glibc calls Swift does not import (mallopt, gettid), and the element-wise
+// kernels, compiled for AVX-512, AVX2 and baseline x86-64 and chosen at load time by the CPU.
+
+// MARK: - System calls (SystemCalls.c)
+
+/// Keeps freed blocks up to 32 MiB in the heap for reuse instead of returning them to the kernel,
+/// so that the activations of one pass reuse the pages of the last one without page faults.
+/// Returns 0 when glibc refused a setting.
+int lora_retain_freed_memory(void);
+
+/// The calling thread's nice value (-20...19).
+int lora_thread_niceness(void);
+
+/// Sets the calling thread's nice value (Linux schedules threads one by one); returns 0 on success.
+/// Raising it needs no privilege; lowering it below where it was may.
+int lora_set_thread_niceness(int niceness);
+
+// MARK: - Kernels (VectorKernels.c)
+
+/// `y[i] = x[i] · Φ(x[i])`, the exact GELU, for `count` values (`y` may be `x`).
+void lora_gelu(const float *x, float *y, long count);
+
+/// `dy[i] *= Φ(x[i]) + x[i] · φ(x[i])`, GELU's derivative at the pre-activation `x`.
+void lora_gelu_backward(const float *x, float *dy, long count);
+
+/// Softmax of each of `rows` rows of `width` in place, over the columns where `key_mask` is not 0;
+/// masked columns become 0, and a row with every column masked becomes all 0.
+void lora_masked_softmax(float *x, const float *key_mask, long rows, long width);
+
+/// LayerNorm of each of `rows` rows of `width` in place (`x = x̂ · gamma + beta`); writes `x̂` to
+/// `normalized` and each row's 1/σ to `inverse_deviation`.
+void lora_layer_norm(float *x, float *normalized, float *inverse_deviation, const float *gamma,
+                     const float *beta, long rows, long width, float epsilon);
+
+/// `e^x` for `count` values, the same function the kernels use (for tests).
+void lora_exp(const float *x, float *y, long count);
+
+/// `erf(x)` for `count` values, the same function the kernels use (for tests).
+void lora_erf(const float *x, float *y, long count);
+
+/// The instruction set the kernels run with on this CPU: "x86-64-v4" (AVX-512), "x86-64-v3"
+/// (AVX2 and FMA), or "baseline".
+const char *lora_kernel_level(void);
+
+#endif
