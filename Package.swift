@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "TackPipelineTests", dependencies: ["TackPipeline"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "TackCLITests",
-            dependencies: ["tack", "TackEngine", "TackServer", "TackHTTP", "FakeKubeAPI", "KubeAPI"],
+            dependencies: ["tack", "TackEngine", "TackServer", "TackHTTP", "FakeKubeAPI", "KubeAPI", "TackYAML"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

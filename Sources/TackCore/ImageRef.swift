@@ -12,12 +12,15 @@ public struct ImageRef: Hashable, Sendable, CustomStringConvertible {
     /// The repository name: the domain and path joined by `/`, or the path alone.
     public var name: String { domain.map { "\($0)/\(path)" } ?? path }
 
-    /// A short version label (tag, `sha256-` plus 12 digest digits, or `latest`) made only of `[A-Za-z0-9_.-]`.
+    /// The version as a valid Kubernetes label value, used alike by pod labels, metric selectors and
+    /// the local runtime: the tag, else `sha256-` and 12 digest digits, else `latest`; one that is
+    /// not a valid label value as it stands (over 63 characters, starting with `_`, ending with `.`
+    /// or `-`) becomes a readable prefix of it, `-` and 8 hex digits of its SHA-256.
     public var version: String {
-        if let tag { return Self.labelSafe(tag) }
+        if let tag { return LabelValue.from(tag) }
         if let digest {
             let hex = digest.firstIndex(of: ":").map { digest[digest.index(after: $0)...] } ?? Substring(digest)
-            return Self.labelSafe("sha256-" + hex.prefix(12))
+            return LabelValue.from("sha256-" + hex.prefix(12))
         }
         return "latest"
     }
@@ -224,11 +227,6 @@ extension ImageRef {
         guard runs.first?.isWord == true, runs.last?.isWord == true else { return false }
         return runs.allSatisfy { $0.isWord || separator($0.text) }
     }
-
-    /// Replaces any character outside `[A-Za-z0-9_.-]` with `_`.
-    private static func labelSafe(_ s: String) -> String {
-        String(s.map { $0.isASCIIAlnum || $0 == "_" || $0 == "." || $0 == "-" ? $0 : "_" })
-    }
 }
 
 extension Character {
@@ -236,7 +234,8 @@ extension Character {
     fileprivate var singleASCII: UInt8? { unicodeScalars.count == 1 ? asciiValue : nil }
     fileprivate var isASCIIDigit: Bool { singleASCII.map { (0x30...0x39).contains($0) } ?? false }
     fileprivate var isLowerAlnum: Bool { isASCIIDigit || singleASCII.map { (0x61...0x7A).contains($0) } ?? false }
-    fileprivate var isASCIIAlnum: Bool { isLowerAlnum || singleASCII.map { (0x41...0x5A).contains($0) } ?? false }
+    /// An ASCII letter or digit.
+    var isASCIIAlnum: Bool { isLowerAlnum || singleASCII.map { (0x41...0x5A).contains($0) } ?? false }
     fileprivate var isLowerHex: Bool { isASCIIDigit || singleASCII.map { (0x61...0x66).contains($0) } ?? false }
     fileprivate var isASCIIHex: Bool { isLowerHex || singleASCII.map { (0x41...0x46).contains($0) } ?? false }
 }

@@ -7,7 +7,8 @@ struct AccountsDecoder {
 
     static let topKeys = ["accounts", "metricsAccounts"]
     private static let accountKeys = ["name", "kind", "scope"]
-    private static let kubernetesKeys = accountKeys + ["kubeconfig", "context", "namespace", "traffic", "gateway"]
+    private static let kubernetesOnlyKeys = ["kubeconfig", "context", "namespace", "traffic", "gateway", "qps", "burst"]
+    private static let kubernetesKeys = accountKeys + kubernetesOnlyKeys
     private static let metricsKeys = ["name", "kind", "url", "bearerTokenFile", "bearerTokenEnv", "basicAuth"]
     private static let basicAuthKeys = ["username", "passwordFile", "passwordEnv"]
 
@@ -59,7 +60,7 @@ struct AccountsDecoder {
         var refusing = ["token": Self.inlineKubernetesCredential, "password": Self.inlineKubernetesCredential,
                         "clientKeyData": Self.inlineKubernetesCredential]
         if kind == "local" {
-            for key in ["kubeconfig", "context", "namespace", "traffic", "gateway"] {
+            for key in Self.kubernetesOnlyKeys {
                 refusing[key] = "\(key) applies only to accounts of kind: kubernetes"
             }
         }
@@ -78,8 +79,25 @@ struct AccountsDecoder {
             kubeconfig: map["kubeconfig"].flatMap { reader.string($0, what: "kubeconfig (a file path)") },
             context: map["context"].flatMap { reader.string($0, what: "context") },
             namespace: map["namespace"].flatMap { reader.name($0, what: "namespace") } ?? "default",
-            traffic: traffic ?? .replicas, gateway: gateway)
+            traffic: traffic ?? .replicas, gateway: gateway,
+            qps: map["qps"].flatMap(decodeQPS),
+            burst: map["burst"].flatMap { reader.integer($0, what: "burst (requests sent at once)", in: 1...Int.max) })
         return Account(name: name, scope: scope, kind: .kubernetes(kubernetes))
+    }
+
+    /// `qps`: a positive number of requests per second, such as 50 or 0.5.
+    private func decodeQPS(_ node: YAMLNode) -> Double? {
+        let expected = "qps (requests per second) must be a positive number such as 50 or 0.5"
+        guard let scalar = node.scalar, scalar.isPlain, !scalar.value.isEmpty,
+              scalar.value.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let value = Double(scalar.value) else {
+            reader.log.error("\(expected); got \(reader.describe(node))", at: node.mark)
+            return nil
+        }
+        guard value > 0, value.isFinite else {
+            reader.log.error("\(expected); got \(scalar.value)", at: node.mark)
+            return nil
+        }
+        return value
     }
 
     /// `gateway: NAMESPACE/NAME`: required with `traffic: gatewayAPI`, refused otherwise.

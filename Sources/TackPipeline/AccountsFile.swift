@@ -76,15 +76,21 @@ public struct KubernetesAccount: Sendable, Hashable {
     public var traffic: Traffic
     /// The Gateway the HTTPRoute attaches to, with `traffic: gatewayAPI`.
     public var gateway: GatewayReference?
+    /// Requests per second to the API server on average (`qps`); nil means the client's default.
+    public var qps: Double?
+    /// Requests sent at once before `qps` applies (`burst`); nil means the client's default.
+    public var burst: Int?
 
     /// A Kubernetes account.
     public init(kubeconfig: String? = nil, context: String? = nil, namespace: String = "default", traffic: Traffic = .replicas,
-                gateway: GatewayReference? = nil) {
+                gateway: GatewayReference? = nil, qps: Double? = nil, burst: Int? = nil) {
         self.kubeconfig = kubeconfig
         self.context = context
         self.namespace = namespace
         self.traffic = traffic
         self.gateway = gateway
+        self.qps = qps
+        self.burst = burst
     }
 }
 

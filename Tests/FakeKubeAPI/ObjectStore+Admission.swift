@@ -47,7 +47,8 @@ extension ObjectStore {
         return message.map { [APIFailure.Cause(reason: "FieldValueInvalid", message: "Invalid value: \"\(name)\": \($0)", field: "metadata.name")] } ?? []
     }
 
-    private static func isDNS1123Subdomain(_ name: String) -> Bool {
+    /// Whether `name` is a lowercase RFC 1123 subdomain of at most 253 characters.
+    static func isDNS1123Subdomain(_ name: String) -> Bool {
         name.utf8.count <= 253 && name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
             guard let first = label.first, let last = label.last else { return false }
             return first.isLowercaseAlphanumeric && last.isLowercaseAlphanumeric

@@ -52,6 +52,7 @@ extension ObjectStore {
         }
         Self.setEntries(entries, in: &proposed)
         let new = finishUpdate(old: old, proposed: proposed, served, subresource: subresource)
+        try Self.checkLabels(new, served, name: key.name)
         guard new != old else { return WriteResult(status: 200, object: old, event: nil) }
         let event = commit(served, key, new)
         return WriteResult(status: 200, object: event.object, event: event)
@@ -75,7 +76,7 @@ extension ObjectStore {
     /// Apply to a missing object creates it, owned by the applier.
     private mutating func createByApply(_ served: ServedResource, _ key: ObjectKey, body: JSONValue, fields: FieldSet, manager: String,
                                         now: String) throws(APIFailure) -> WriteResult {
-        let causes = Self.nameCauses(key.name, served)
+        let causes = Self.nameCauses(key.name, served) + Self.labelCauses(body, served)
         guard causes.isEmpty else { throw .invalid(kind: served.resource.kind, group: served.resource.group, name: key.name, causes: causes) }
         try checkNamespaceExists(key.namespace.isEmpty ? nil : key.namespace, served)
         var created = prepareForCreate(body, served, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name, now: now)

@@ -12,7 +12,7 @@ extension ObjectStore {
         if name.isEmpty, let prefix = body[path: ["metadata", "generateName"]]?.string, !prefix.isEmpty {
             name = prefix + String((0..<5).map { _ in "bcdfghjklmnpqrstvwxz2456789".randomElement()! })
         }
-        let causes = Self.nameCauses(name, served)
+        let causes = Self.nameCauses(name, served) + Self.labelCauses(body, served)
         guard causes.isEmpty else {
             throw .invalid(kind: served.resource.kind, group: served.resource.group, name: name, causes: causes)
         }
@@ -48,7 +48,7 @@ extension ObjectStore {
         if let version = body.resourceVersion, !version.isEmpty, version != old.resourceVersion {
             throw .optimisticLock(served.resource, name: key.name)
         }
-        return update(served, key, old: old, proposed: body, subresource: subresource, manager: manager, now: now)
+        return try update(served, key, old: old, proposed: body, subresource: subresource, manager: manager, now: now)
     }
 
     /// PATCH with a merge patch or a JSON patch: the patched object is then stored as a PUT would be.
@@ -79,13 +79,14 @@ extension ObjectStore {
         if let name = patched.name, name != key.name {
             throw .badRequest("the name of the object (\(name)) does not match the name on the URL (\(key.name))")
         }
-        return update(served, key, old: old, proposed: patched, subresource: subresource, manager: manager, now: now)
+        return try update(served, key, old: old, proposed: patched, subresource: subresource, manager: manager, now: now)
     }
 
-    /// Stores `proposed` as the successor of `old` (no write when nothing changed).
+    /// Stores `proposed` as the successor of `old` (no write when nothing changed), when its labels are valid.
     private mutating func update(_ served: ServedResource, _ key: ObjectKey, old: JSONValue, proposed: JSONValue, subresource: String?,
-                                 manager: String, now: String) -> WriteResult {
+                                 manager: String, now: String) throws(APIFailure) -> WriteResult {
         var new = finishUpdate(old: old, proposed: proposed, served, subresource: subresource)
+        try Self.checkLabels(new, served, name: key.name)
         Self.recordUpdate(old: old, new: &new, served, subresource: subresource, manager: manager, now: now)
         guard new != old else { return WriteResult(status: 200, object: old, event: nil) }
         let event = commit(served, key, new)

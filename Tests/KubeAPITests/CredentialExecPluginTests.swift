@@ -210,6 +210,21 @@ struct CredentialExecPluginTests {
         }
     }
 
+    @Test("a failing plugin's stderr keeps its advice but not its stdout token, a JWT, a long base64 or hex run")
+    func failingPluginStderrIsRedacted() async throws {
+        let directory = try TemporaryDirectory()
+        let jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6InRhY2sifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6bG9yYSJ9.c2lnbmF0dXJl"
+        let base64 = "c3NvLXNlc3Npb246N2YzYSB3aXRoIGEgcmVmcmVzaCBzZWNyZXQ="
+        let hex = "3f786850e387550fdab836ed7e6dc881de23001b"
+        let stderr = "error: token stdout-secret-token expired (id \(jwt), session \(base64), cache \(hex)); "
+            + "run aws sso login --profile gke_lora-prod_us-west1_lora-prod"
+        let failing = plugin(directory, environment: ["PLUGIN_MODE": "leak", "PLUGIN_TOKEN": "stdout-secret-token", "PLUGIN_STDERR": stderr])
+        let error = await kubeErrorAsync { try await failing.credential() }
+        #expect(error?.description == "credentials: exec plugin \"\(Self.script)\" (user \"u\" of test) exited with status 1: "
+            + "error: token <redacted> expired (id <redacted>, session <redacted>, cache <redacted>); "
+            + "run aws sso login --profile gke_lora-prod_us-west1_lora-prod")
+    }
+
     @Test("a plugin that hangs is killed after its timeout")
     func hangingPlugin() async throws {
         let directory = try TemporaryDirectory()

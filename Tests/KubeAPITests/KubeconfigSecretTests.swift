@@ -44,6 +44,18 @@ struct KubeconfigSecretTests {
         }
     }
 
+    @Test("a YAML syntax error that quotes a token-shaped alias shows its place but not the token")
+    func syntaxErrorsAreSecretFree() throws {
+        let directory = try TemporaryDirectory()
+        let token = "c3NvLXNlc3Npb246N2YzYSB3aXRoIGEgcmVmcmVzaCBzZWNyZXQ"
+        let path = try directory.write("config", """
+            current-context: dev
+            users: [{name: u, user: {token: *\(token)}}]
+            """)
+        let error = try #require(kubeError { try connection(path) })
+        #expect(error.description == "kubeconfig: \(path):2:33: unknown alias *<redacted>; define an anchor &<redacted> before using it")
+    }
+
     @Test("a connection's description, debug description and dump show no secret")
     func connectionsAreSecretFree() throws {
         let directory = try TemporaryDirectory()

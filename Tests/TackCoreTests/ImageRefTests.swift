@@ -33,12 +33,12 @@ private let validRefs: [ValidRef] = [
     ValidRef(text: "[fe80::1]/app", domain: "[fe80::1]", path: "app", version: "latest"),
     ValidRef(text: "a_b__c.d-e---f:TAG_1.0-rc", path: "a_b__c.d-e---f", tag: "TAG_1.0-rc", version: "TAG_1.0-rc"),
     ValidRef(text: "localhost/app", domain: "localhost", path: "app", version: "latest"),
-    ValidRef(text: "team/app:_x", path: "team/app", tag: "_x", version: "_x"),
+    ValidRef(text: "team/app:_x", path: "team/app", tag: "_x", version: "x-a01e47cb"),
     ValidRef(text: "my-registry.local/a/b/c", domain: "my-registry.local", path: "a/b/c", version: "latest"),
     ValidRef(text: "lora-scripts@sha256:\(hex)", path: "lora-scripts", digest: "sha256:\(hex)",
              version: "sha256-0123456789ab"),
     ValidRef(text: "app:" + String(repeating: "t", count: 128), path: "app",
-             tag: String(repeating: "t", count: 128), version: String(repeating: "t", count: 128)),
+             tag: String(repeating: "t", count: 128), version: String(repeating: "t", count: 54) + "-9fc73bfd"),
     ValidRef(text: String(repeating: "a", count: 255), path: String(repeating: "a", count: 255), version: "latest"),
 ]
 
@@ -127,9 +127,9 @@ struct ImageRefTests {
         #expect(built.description == "ghcr.io/org/app:v2")
     }
 
-    @Test("version keeps to label-safe characters even for unvalidated parts")
+    @Test("version keeps to label-safe characters even for unvalidated parts, and tells replaced ones apart by a hash")
     func versionIsLabelSafe() {
-        #expect(ImageRef(domain: nil, path: "app", tag: "a/b:c", digest: nil).version == "a_b_c")
-        #expect(ImageRef(domain: nil, path: "app", tag: nil, digest: "sha256:ab/cd").version == "sha256-ab_cd")
+        #expect(ImageRef(domain: nil, path: "app", tag: "a/b:c", digest: nil).version == "a_b_c-3b07f80c")
+        #expect(ImageRef(domain: nil, path: "app", tag: nil, digest: "sha256:ab/cd").version == "sha256-ab_cd-379edc87")
     }
 }

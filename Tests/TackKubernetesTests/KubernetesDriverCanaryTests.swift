@@ -85,6 +85,20 @@ struct KubernetesDriverCanaryTests {
         }
     }
 
+    @Test("a 128-character tag that starts with _ deploys: the API server, which refuses invalid labels, accepts its pods' version label")
+    func longTag() async throws {
+        try await DriverHarness.with { harness in
+            let tag = "_" + String(repeating: "nightly.", count: 15) + "1234567"
+            let spec = DriverHarness.spec(.stable, tag, replicas: 1)
+            try await harness.driver.apply(spec)
+            let labels = harness.deployment("lora-train")?[path: ["spec", "template", "metadata", "labels"]]
+            #expect(labels?["version"]?.string == spec.image.version)
+            #expect(spec.image.version.count == 63 && spec.image.version.hasPrefix("nightly."))
+            let status = try await harness.status { $0[.stable]?.isRolledOut == true }
+            #expect(status[.stable]?.image == spec.image)
+        }
+    }
+
     @Test("a rollout past its progress deadline is reported as kubectl reports it, and never as rolled out")
     func progressDeadline() async throws {
         try await DriverHarness.with(rollout: .getsStuck) { harness in

@@ -37,14 +37,16 @@ struct ManifestPodTests {
         }
     }
 
-    @Test("every container requests CPU and memory and has a memory limit at least its request", arguments: deployments)
+    @Test("every container requests and limits CPU and memory, each request at most its limit", arguments: deployments)
     func resources(_ deployment: ManifestObject) throws {
         for container in deployment.containers {
             let resources = try #require(container["resources"], "\(container.place) has no resources")
             let request = try #require(resources["requests", "memory"]?.string.flatMap(Self.bytes), "\(resources.place)")
             let limit = try #require(resources["limits", "memory"]?.string.flatMap(Self.bytes), "\(resources.place)")
             #expect(request <= limit, "\(resources.place): the memory request exceeds the limit")
-            #expect(resources["requests", "cpu"]?.string != nil, "\(resources.place): requests.cpu")
+            let cpuRequest = try #require(resources["requests", "cpu"]?.string.flatMap(Self.millicores), "\(resources.place): requests.cpu")
+            let cpuLimit = try #require(resources["limits", "cpu"]?.string.flatMap(Self.millicores), "\(resources.place): limits.cpu")
+            #expect(cpuRequest <= cpuLimit, "\(resources.place): the CPU request exceeds the limit")
         }
     }
 
@@ -113,6 +115,7 @@ struct ManifestPodTests {
         #expect(Self.bytes("1G") == 1_000_000_000)
         #expect(Self.bytes("64") == 64)
         #expect(Self.bytes("1.5Gi") == nil)
+        #expect(Self.millicores("500m") == 500 && Self.millicores("2") == 2000 && Self.millicores("0.5") == nil)
         #expect(Self.isPinned("ghcr.io/a/b:v1@sha256:" + String(repeating: "0f", count: 32)))
         #expect(!Self.isPinned("ghcr.io/a/b:v1"))
         #expect(!Self.isPinned("ghcr.io/a/b@sha256:" + String(repeating: "0F", count: 32)))
@@ -127,6 +130,11 @@ struct ManifestPodTests {
             return Int(quantity.dropLast(suffix.count)).map { $0 * factor }
         }
         return Int(quantity)
+    }
+
+    /// A CPU quantity in thousandths of a core (`500m`, `2`); nil for anything else.
+    static func millicores(_ quantity: String) -> Int? {
+        quantity.hasSuffix("m") ? Int(quantity.dropLast()) : Int(quantity).map { $0 * 1000 }
     }
 
     /// Whether an image reference ends in `@sha256:` and 64 lowercase hex digits.

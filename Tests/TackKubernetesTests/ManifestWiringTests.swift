@@ -63,7 +63,7 @@ struct ManifestWiringTests {
         let route = try #require(catalog.object("HTTPRoute", "lora-train", namespace: "lora"))
         let parents = route["spec", "parentRefs"]?.items ?? []
         #expect(parents.map { "\($0["namespace"]?.string ?? "")/\($0["name"]?.string ?? "")" } == ["gateway-system/public"])
-        #expect(parents.allSatisfy { $0["kind"]?.string == "Gateway" })
+        #expect(parents.allSatisfy { ($0["kind"]?.string ?? "Gateway") == "Gateway" }, "kind defaults to Gateway")
         let backends = (route["spec", "rules"]?.items ?? []).flatMap { $0["backendRefs"]?.items ?? [] }
         #expect(backends.map { $0["name"]?.string ?? "" } == ["lora-train-stable", "lora-train-canary"])
         for backend in backends {

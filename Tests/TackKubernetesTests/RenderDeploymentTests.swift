@@ -81,6 +81,21 @@ struct RenderDeploymentTests {
         #expect(canary[path: ["spec", "template"]]?.labels["tack.dev/color"] == nil)
     }
 
+    @Test("a 128-character tag renders valid label values: at most 63 characters, starting and ending with a letter or digit")
+    func longTagLabels() throws {
+        let tag = "release-2024.06.01-" + String(repeating: "a", count: 108) + "_"
+        let image = "web:\(tag)@sha256:" + String(repeating: "ab", count: 32)
+        let deployment = Self.renderer.deployment(try Self.spec(.canary, image: image))
+        let labels = try #require(deployment[path: ["spec", "template"]]?.labels)
+        #expect(labels["version"] == "release-2024.06.01-" + String(repeating: "a", count: 35) + "-" + String(SHA256.hex(SHA256.hash(tag.utf8)).prefix(8)))
+        let maps = [deployment.labels, labels, deployment[path: ["spec", "selector", "matchLabels"]]?.object?.compactMapValues(\.string) ?? [:]]
+        let rule = try Regex("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
+        for value in maps.flatMap(\.values) {
+            #expect(value.count <= 63 && value.wholeMatch(of: rule) != nil, "\(value)")
+        }
+        #expect(deployment.annotations["tack.dev/image"] == image)
+    }
+
     @Test("promoting a color changes its role annotation but not its pod template, so no pod restarts")
     func promotionKeepsTemplate() throws {
         let preview = Self.renderer.deployment(try Self.spec(.preview), color: .green)
@@ -155,15 +170,24 @@ struct RenderDeploymentTests {
     }
 
     static let resourceCases: [(ResourceLimits, JSONValue)] = [
-        (.default, ["requests": ["cpu": "100m", "memory": "256Mi"], "limits": ["memory": "1024Mi"]]),
+        (.default, ["requests": ["cpu": "500m", "memory": "512Mi"], "limits": ["cpu": "2", "memory": "1Gi"]]),
+        (ResourceLimits(memoryBytes: 3 << 29, cpuMillicores: 3000, pids: 64),
+         ["requests": ["cpu": "500m", "memory": "512Mi"], "limits": ["cpu": "3", "memory": "1536Mi"]]),
         (ResourceLimits(memoryBytes: 128 << 20, cpuMillicores: 500, pids: 64),
-         ["requests": ["cpu": "100m", "memory": "128Mi"], "limits": ["memory": "128Mi", "cpu": "500m"]]),
+         ["requests": ["cpu": "500m", "memory": "128Mi"], "limits": ["cpu": "500m", "memory": "128Mi"]]),
         (ResourceLimits(memoryBytes: 300_000_000, cpuMillicores: 50, pids: 64),
-         ["requests": ["cpu": "50m", "memory": "256Mi"], "limits": ["memory": "300000000", "cpu": "50m"]]),
+         ["requests": ["cpu": "50m", "memory": "300000000"], "limits": ["cpu": "50m", "memory": "300000000"]]),
     ]
 
-    @Test("resources request 100m CPU and at most 256Mi, limit memory, and limit CPU only when asked", arguments: resourceCases)
+    @Test("every container requests and limits CPU and memory: 500m and 512Mi up to limits of 2 cores and the track's memory, or the track's own CPU limit", arguments: resourceCases)
     func resources(_ limits: ResourceLimits, _ expected: JSONValue) throws {
         #expect(try container(Self.renderer.deployment(try Self.spec(.stable, resources: limits)))["resources"] == expected)
+    }
+
+    @Test("the account's CPU limit applies to tracks without one, and caps the CPU request")
+    func accountCPULimit() throws {
+        let renderer = DeploymentRenderer(options: KubernetesWorkloadOptions(namespace: "prod", cpuLimitMillicores: 250))
+        let resources = try container(renderer.deployment(try Self.spec(.stable)))["resources"]
+        #expect(resources == ["requests": ["cpu": "250m", "memory": "512Mi"], "limits": ["cpu": "250m", "memory": "1Gi"]])
     }
 }

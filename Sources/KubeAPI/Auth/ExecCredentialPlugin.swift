@@ -75,10 +75,7 @@ public actor ExecCredentialPlugin: CredentialSource {
         variables["KUBERNETES_EXEC_INFO"] = configuration.execInfo
         let outcome = await PluginProcess.run(
             executable: executable, arguments: configuration.arguments, environment: variables, timeout: configuration.timeout)
-        // Only stderr's first line may be shown: stdout holds the token.
-        let stderrLine = String(decoding: outcome.stderr, as: UTF8.self)
-            .split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        let detail = stderrLine.isEmpty ? "" : ": \(stderrLine.count > 200 ? stderrLine.prefix(200) + "…" : stderrLine)"
+        let detail = failureDetail(outcome)
         switch outcome.ending {
         case .failedToStart(let reason):
             throw .credentials("\(name) could not be started (\(executable): \(reason))")
@@ -95,6 +92,19 @@ public actor ExecCredentialPlugin: CredentialSource {
             throw .credentials("\(name) printed more than \(PluginProcess.maxStdout) bytes; an ExecCredential is a few kilobytes")
         }
         return try ExecCredentialReply.parse(outcome.stdout, configuration: configuration, plugin: name)
+    }
+
+    /// `: ` and stderr's first line, for a plugin that failed: what the user needs to act ("run aws
+    /// sso login"), with the secrets the plugin printed on stdout and anything credential-shaped
+    /// blanked. Nothing else of stdout is shown.
+    private static func failureDetail(_ outcome: PluginProcess.Outcome) -> String {
+        let line = String(decoding: outcome.stderr, as: UTF8.self)
+            .split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard !line.isEmpty else { return "" }
+        let status = (try? JSONValue.parse(outcome.stdout))?["status"]
+        let printed = ["token", "clientKeyData", "clientCertificateData"].compactMap { status?[$0]?.string }
+        let shown = SecretRedaction.redacted(line, known: printed)
+        return ": " + (shown.count > 200 ? shown.prefix(200) + "…" : shown)
     }
 
     /// The executable: a path with a slash (relative to `directory`), or a bare name found in `PATH`.

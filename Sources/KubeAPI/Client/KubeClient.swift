@@ -30,10 +30,14 @@ public final class KubeClient: Sendable {
         try transports.validate()
     }
 
-    /// Cancels open requests and watches.
+    /// Cancels open requests and watches and releases the libcurl handles; later requests fail
+    /// as cancelled. Idempotent.
     public func shutdown() {
         transports.shutdown()
     }
+
+    /// Whether `shutdown()` was called.
+    public var isShutDown: Bool { transports.isShutDown }
 
     /// The namespace to use when a call names none.
     func namespace(_ namespace: String?, _ resource: KubeResource) -> String? {

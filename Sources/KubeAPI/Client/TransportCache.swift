@@ -3,10 +3,12 @@ import TackHTTP
 
 /// The libcurl clients of one connection: one for the kubeconfig's TLS settings, and one per
 /// client certificate an exec plugin hands out (certificates rotate, so the latest is kept).
+/// Once shut down it makes no more clients.
 final class TransportCache: Sendable {
     private let connection: KubeConnection
     private let options: KubeClientOptions
-    private let clients = Mutex<[TLSConfiguration: CurlHTTPClient]>([:])
+    /// The clients by TLS settings; nil once shut down.
+    private let clients = Mutex<[TLSConfiguration: CurlHTTPClient]?>([:])
 
     /// Connections to the API server at once: open watches plus requests.
     static let maxConnectionsPerHost = 100
@@ -28,7 +30,11 @@ final class TransportCache: Sendable {
             tls.clientCertificatePEM = certificate
             tls.clientKeyPEM = key
         }
-        if let existing = clients.withLock({ $0[tls] }) { return existing }
+        switch clients.withLock({ $0.map { $0[tls] } }) {
+        case nil: throw .cancelled
+        case let existing??: return existing
+        case .some(nil): break
+        }
         // Watches are not cut for silence: the server need not send anything, bookmarks included,
         // while nothing changes; each watch has a total timeout instead (see `watch`). Each open
         // HTTP/1.1 watch holds a connection, so the per-host limit leaves room for many informers
@@ -42,17 +48,31 @@ final class TransportCache: Sendable {
         } catch {
             throw .configuration("\(connection.origin): \(error)")
         }
-        return clients.withLock { clients in
-            if let existing = clients[tls] { return existing }
+        let kept = clients.withLock { clients -> CurlHTTPClient? in
+            guard var current = clients else { return nil }
+            if let existing = current[tls] { return existing }
             // A new exec certificate replaces the previous one: keep the static client and this one.
-            clients = clients.filter { $0.key == connection.tls }
-            clients[tls] = made
+            current = current.filter { $0.key == connection.tls }
+            current[tls] = made
+            clients = current
             return made
         }
+        guard let kept else {
+            made.shutdown()
+            throw .cancelled
+        }
+        return kept
     }
 
-    /// Stops every client.
+    /// Whether `shutdown()` was called.
+    var isShutDown: Bool { clients.withLock { $0 == nil } }
+
+    /// Stops every client and makes no more.
     func shutdown() {
-        for client in clients.withLock({ Array($0.values) }) { client.shutdown() }
+        let stopping = clients.withLock { clients in
+            defer { clients = nil }
+            return clients.map { Array($0.values) } ?? []
+        }
+        for client in stopping { client.shutdown() }
     }
 }

@@ -27,14 +27,16 @@ struct KubeconfigFile: Sendable {
 
     /// Parses kubeconfig YAML that came from `path`.
     static func parse(_ bytes: [UInt8], path: String) throws(KubeError) -> KubeconfigFile {
+        // The parser's messages may quote the file (an alias name, a key) before any value is known
+        // to be secret, so what looks like a credential is blanked.
         let document: YAMLDocument
         do {
             document = try YAMLParser.parse(bytes)
         } catch {
-            throw .configuration("\(path):\(error.mark): \(error.message)")
+            throw .configuration("\(path):\(error.mark): \(SecretRedaction.redacted(error.message))")
         }
         let reader = KubeconfigReader(path: path)
-        document.problems.forEach { reader.log.error($0.message, at: $0.mark) }
+        document.problems.forEach { reader.log.error(SecretRedaction.redacted($0.message), at: $0.mark) }
         var file = KubeconfigFile(path: path)
         if let root = document.root, root.scalar?.isNull != true,
            let top = reader.mapping(root, what: "a kubeconfig", keys: topKeys) {

@@ -16,7 +16,9 @@ public struct KubernetesWorkloadOptions: Sendable, Hashable {
     public var userID: Int
     /// The CPU request in thousandths of a core.
     public var cpuRequestMillicores: Int
-    /// The memory request in bytes, or nil for the smaller of 256 MiB and the memory limit.
+    /// The CPU limit in thousandths of a core for a track that sets none.
+    public var cpuLimitMillicores: Int
+    /// The memory request in bytes, or nil for the smaller of 512 MiB and the memory limit.
     public var memoryRequestBytes: Int?
     /// Seconds a rollout may make no progress before Kubernetes reports it failed.
     public var progressDeadlineSeconds: Int
@@ -27,8 +29,8 @@ public struct KubernetesWorkloadOptions: Sendable, Hashable {
     public init(
         namespace: String, routing: Routing = .replicas, containerPort: Int = 8080, readinessPath: String = "/readyz",
         livenessPath: String = "/healthz", writablePaths: [String]? = nil, userID: Int = 65532,
-        cpuRequestMillicores: Int = 100, memoryRequestBytes: Int? = nil, progressDeadlineSeconds: Int = 600,
-        revisionHistoryLimit: Int = 3
+        cpuRequestMillicores: Int = 500, cpuLimitMillicores: Int = 2000, memoryRequestBytes: Int? = nil,
+        progressDeadlineSeconds: Int = 600, revisionHistoryLimit: Int = 3
     ) {
         self.namespace = namespace
         self.routing = routing
@@ -38,6 +40,7 @@ public struct KubernetesWorkloadOptions: Sendable, Hashable {
         self.writablePaths = writablePaths
         self.userID = userID
         self.cpuRequestMillicores = cpuRequestMillicores
+        self.cpuLimitMillicores = cpuLimitMillicores
         self.memoryRequestBytes = memoryRequestBytes
         self.progressDeadlineSeconds = progressDeadlineSeconds
         self.revisionHistoryLimit = revisionHistoryLimit
@@ -53,6 +56,6 @@ public struct KubernetesWorkloadOptions: Sendable, Hashable {
         min(memoryRequestBytes ?? Self.defaultMemoryRequestBytes, limitBytes)
     }
 
-    /// 256 MiB.
-    static let defaultMemoryRequestBytes = 256 << 20
+    /// 512 MiB.
+    static let defaultMemoryRequestBytes = 512 << 20
 }

@@ -43,18 +43,19 @@ extension DeploymentRenderer {
         return probe
     }
 
-    /// Requests (CPU, memory) and limits (memory, and CPU only when the track sets one); a request
-    /// never exceeds its limit, which Kubernetes would reject.
+    /// Requests and limits of CPU and memory: the track's limits, with the account's CPU limit
+    /// when the track sets none; a request never exceeds its limit, which Kubernetes would reject.
     func resources(_ limits: ResourceLimits) -> JSONValue {
-        let cpuRequest = min(options.cpuRequestMillicores, limits.cpuMillicores ?? .max)
-        var limit: JSONValue = ["memory": .string(ResourceQuantity.memory(bytes: limits.memoryBytes))]
-        if let cpu = limits.cpuMillicores { limit["cpu"] = .string(ResourceQuantity.cpu(millicores: cpu)) }
+        let cpuLimit = limits.cpuMillicores ?? options.cpuLimitMillicores
         return [
             "requests": [
-                "cpu": .string(ResourceQuantity.cpu(millicores: cpuRequest)),
+                "cpu": .string(ResourceQuantity.cpu(millicores: min(options.cpuRequestMillicores, cpuLimit))),
                 "memory": .string(ResourceQuantity.memory(bytes: options.memoryRequest(limitBytes: limits.memoryBytes))),
             ],
-            "limits": limit,
+            "limits": [
+                "cpu": .string(ResourceQuantity.cpu(millicores: cpuLimit)),
+                "memory": .string(ResourceQuantity.memory(bytes: limits.memoryBytes)),
+            ],
         ]
     }
 }

@@ -18,7 +18,7 @@ actor AccountWiring: AccountConnector {
     /// False under `tack controller --no-local-runtime`: local accounts are refused.
     let runsLocalRuntime: Bool
     private var http: CurlHTTPClient?
-    private var kubernetesDrivers: [String: (settings: KubernetesAccount, driver: KubernetesDriver)] = [:]
+    private var kubernetesDrivers: [String: (settings: KubernetesAccount, driver: KubernetesDriver, client: KubeClient)] = [:]
 
     init(runtime: LocalRuntime, runsLocalRuntime: Bool = true) {
         self.runtime = runtime
@@ -32,20 +32,39 @@ actor AccountWiring: AccountConnector {
             return LocalDriver(account: account.name, runtime: runtime)
         case .kubernetes(let settings):
             if let existing = kubernetesDrivers[account.name], existing.settings == settings { return existing.driver }
-            kubernetesDrivers[account.name]?.driver.shutdown()
-            let driver = try kubernetesDriver(account.name, settings)
-            kubernetesDrivers[account.name] = (settings, driver)
+            // Settings changed (the accounts file was reloaded): the old driver's watches and its
+            // client's connections end before the new ones start.
+            if let replaced = kubernetesDrivers.removeValue(forKey: account.name) {
+                replaced.driver.shutdown()
+                replaced.client.shutdown()
+            }
+            let (driver, client) = try kubernetesDriver(account.name, settings)
+            kubernetesDrivers[account.name] = (settings, driver, client)
             return driver
         }
     }
 
-    /// A driver for a Kubernetes account: its kubeconfig context (or the pod's service account).
-    private func kubernetesDriver(_ name: String, _ settings: KubernetesAccount) throws -> KubernetesDriver {
+    /// The client of a Kubernetes account's current driver, if one was made.
+    func kubernetesClient(_ account: String) -> KubeClient? {
+        kubernetesDrivers[account]?.client
+    }
+
+    /// How a Kubernetes account's client paces its requests: the account's `qps` and `burst`,
+    /// else the client's defaults.
+    private static func clientOptions(_ settings: KubernetesAccount) -> KubeClientOptions {
+        var options = KubeClientOptions(userAgent: "tack/\(TackVersion.current)")
+        if let qps = settings.qps { options.qps = qps }
+        if let burst = settings.burst { options.burst = burst }
+        return options
+    }
+
+    /// A driver for a Kubernetes account and its client: its kubeconfig context (or the pod's service account).
+    private func kubernetesDriver(_ name: String, _ settings: KubernetesAccount) throws -> (KubernetesDriver, KubeClient) {
         let client: KubeClient
         do {
             let kubeconfig = settings.kubeconfig.map { ($0 as NSString).expandingTildeInPath }
             let connection = try KubeconfigLoader.connection(kubeconfig: kubeconfig, context: settings.context)
-            client = try KubeClient(connection: connection, options: KubeClientOptions(userAgent: "tack/\(TackVersion.current)"))
+            client = try KubeClient(connection: connection, options: Self.clientOptions(settings))
         } catch {
             throw EngineError.unavailable(account: name, reason: error.description)
         }
@@ -53,8 +72,9 @@ actor AccountWiring: AccountConnector {
         case (.gatewayAPI, let gateway?): .gatewayAPI(parent: GatewayRef(namespace: gateway.namespace, name: gateway.name))
         default: .replicas
         }
-        return KubernetesDriver(account: name, client: client, options: KubernetesWorkloadOptions(namespace: settings.namespace, routing: routing),
-                                resolver: RegistryResolver(transport: try transport()))
+        let driver = KubernetesDriver(account: name, client: client, options: KubernetesWorkloadOptions(namespace: settings.namespace, routing: routing),
+                                      resolver: RegistryResolver(transport: try transport()))
+        return (driver, client)
     }
 
     private static func noLocalRuntime(_ account: String) -> EngineError {

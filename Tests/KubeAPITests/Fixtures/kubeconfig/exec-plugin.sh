@@ -6,7 +6,8 @@
 #   PLUGIN_API_VERSION  the apiVersion answered (default: the one KUBERNETES_EXEC_INFO asks for)
 #   PLUGIN_TOKEN        the token (default: fixture-token)
 #   PLUGIN_EXPIRY       status.expirationTimestamp, when set
-#   PLUGIN_MODE         token (default), slow, cert, half-cert, fail, garbage or hang
+#   PLUGIN_STDERR       what the leak mode writes to stderr
+#   PLUGIN_MODE         token (default), slow, cert, half-cert, fail, leak, garbage or hang
 set -eu
 if [ -n "${PLUGIN_COUNT_FILE:-}" ]; then echo run >> "$PLUGIN_COUNT_FILE"; fi
 if [ -n "${PLUGIN_INFO_FILE:-}" ]; then printf '%s' "${KUBERNETES_EXEC_INFO:-}" > "$PLUGIN_INFO_FILE"; fi
@@ -39,6 +40,11 @@ fail)
     echo "error: the identity provider refused the login" >&2
     echo "second line with more detail" >&2
     exit 3 ;;
+leak)
+    # A token on stdout, and stderr that echoes it and other credentials beside advice.
+    printf '{"apiVersion":"%s","kind":"ExecCredential","status":{"token":"%s"}}\n' "$version" "$token"
+    printf '%s\n' "${PLUGIN_STDERR:-}" >&2
+    exit 1 ;;
 garbage)
     echo "token=$token is not JSON" ;;
 hang)
