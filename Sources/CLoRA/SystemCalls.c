@@ -2,6 +2,7 @@
 #include "CLoRA.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -20,4 +21,9 @@ int lora_thread_niceness(void) {
 
 int lora_set_thread_niceness(int niceness) {
     return setpriority(PRIO_PROCESS, (id_t)gettid(), niceness);
+}
+
+int lora_set_thread_idle_policy(void) {
+    struct sched_param param = {0};
+    return sched_setscheduler(0, SCHED_IDLE, &param);
 }

@@ -120,7 +120,7 @@ struct BenchmarkCommand: ParsableCommand {
             ceilingTrainTokensPerSecond: shaped / flops.train, ceilingEmbedTokensPerSecond: shaped / flops.forward,
             trainCeilingShare: (tokens / trainMedian) / (shaped / flops.train),
             embedCeilingShare: (tokens / embedMedian) / (shaped / flops.forward),
-            startupRssBytes: startupResidentBytes, peakRssBytes: Self.peakResidentBytes())
+            startupRssBytes: startupResidentBytes, peakRssBytes: Self.peakResidentBytes(), kernels: kernelInstructionSet())
         switch output {
         case .json: print(try report.json())
         case .text: print(report.text)
@@ -286,6 +286,8 @@ extension BenchmarkCommand {
         let trainCeilingShare, embedCeilingShare: Double
         /// Peak RSS before the model is loaded (the program and its libraries), and at the end.
         let startupRssBytes, peakRssBytes: Int
+        /// Which copy of the element-wise kernels this CPU runs (`kernelInstructionSet`).
+        let kernels: String
 
         func json() throws -> String {
             let encoder = JSONEncoder()
@@ -310,6 +312,7 @@ extension BenchmarkCommand {
                 embed \(f(ceilingEmbedTokensPerSecond)) tokens/s (\(f(100 * embedCeilingShare)) % reached)
                 peak RSS     \(f(Double(peakRssBytes) / 1_048_576)) MiB (\(f(Double(startupRssBytes) / 1_048_576)) MiB before \
                 loading the model)
+                kernels      \(kernels)
                 """
         }
     }

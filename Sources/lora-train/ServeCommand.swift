@@ -41,14 +41,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Threads one batch of embeddings is split over (default: the number of cores).")
     var embedThreads = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: ArgumentHelp(
-        "The nice value (0-19) training threads run at, so that embeddings come first; 0 for the same priority.",
-        valueName: "n"))
-    var jobNice = 10
+    @Option(help: """
+        How training competes with embeddings for the cores: idle (only on time embeddings leave \
+        unused), low (nice 10), normal.
+        """)
+    var jobPriority = JobPriority.idle
 
     func validate() throws {
         guard embedThreads >= 1 else { throw ValidationError("--embed-threads must be at least 1; got \(embedThreads)") }
-        guard (0...19).contains(jobNice) else { throw ValidationError("--job-nice must be 0...19; got \(jobNice)") }
     }
 
     func run() async throws {
@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServiceConfiguration(
             host: host, port: port, modelDirectory: model, stateDirectory: stateDir, outputDirectory: outputDir,
             dataDirectory: dataDir, workers: workers, queueCapacity: queue, embedThreads: embedThreads,
-            jobNiceness: jobNice, faults: faults)
+            jobPriority: jobPriority, faults: faults)
         let service: TrainingService
         do {
             service = try TrainingService(configuration: configuration) { line in
@@ -86,3 +86,5 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension JobPriority: ExpressibleByArgument {}

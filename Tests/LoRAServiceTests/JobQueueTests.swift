@@ -194,19 +194,21 @@ struct JobQueueTests {
                 == Data(contentsOf: URL(fileURLWithPath: sharedJob.outputDirectory + adapter)))
     }
 
-    @Test("a job's thread runs at the configured nice value, and no other thread does")
-    func niceness() async throws {
+    @Test("a job's thread runs at the configured priority: low is nice 10, idle is nice 19 under SCHED_IDLE",
+          arguments: [(JobPriority.low, 10, 0), (JobPriority.idle, 19, 5)])
+    func priority(priority: JobPriority, nice: Int, policy: Int) async throws {
         let fixture = JobFixture()
         let observer = RecordingObserver(holdAfterStep: 1)
-        let queue = try JobQueue(paths: fixture.paths, configuration: .init(niceness: 7), observer: observer)
+        let queue = try JobQueue(paths: fixture.paths, configuration: .init(priority: priority), observer: observer)
         let job = try accepted(queue.submit(spec(fixture, maxSteps: 2)))
         try await observer.waitUntilHolding()
         let threads = ThreadNiceness.all()
         observer.releaseWorker()
         _ = try await finished(job.id, in: queue)
-        // Other suites' jobs may run beside this one (the service's default nice value is 10).
-        let atSeven = threads.filter { $0.nice == 7 }
-        #expect(atSeven.count == 1 && atSeven.first?.name == "lora-job", "\(threads)")
+        #expect(threads.contains { $0.name == "lora-job" && $0.nice == nice && $0.policy == policy }, "\(threads)")
+        // Only this test uses low, so exactly one thread is at 10; the service's jobs default to idle.
+        if priority == .low { #expect(threads.filter { $0.nice == 10 }.count == 1, "\(threads)") }
+        #expect(threads.filter { $0.name != "lora-job" }.allSatisfy { $0.policy == 0 }, "\(threads)")
     }
 
     @Test("a job whose data vanished before it ran fails with the validation message")

@@ -19,10 +19,14 @@ struct KernelMathTests {
         return y
     }
 
-    @Test("the kernels run in the copy for this CPU's instruction set")
-    func level() {
-        let level = String(cString: lora_kernel_level())
-        #expect(["x86-64-v4", "x86-64-v3", "baseline"].contains(level))
+    @Test("the kernels run in the copy for this CPU's instruction set, as /proc/cpuinfo lists it")
+    func level() throws {
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flagsLine = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+        let flags = Set(flagsLine.split(separator: " ").map(String.init))
+        let expected = flags.isSuperset(of: ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"]) ? "x86-64-v4"
+            : flags.isSuperset(of: ["avx2", "fma", "bmi2"]) ? "x86-64-v3" : "baseline"
+        #expect(kernelInstructionSet() == expected)
     }
 
     @Test("exp is within 4e-7 of exp, relative, from -87 to 88")

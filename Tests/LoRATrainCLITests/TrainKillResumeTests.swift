@@ -8,7 +8,7 @@ struct TrainKillResumeTests {
     static let binary = LoRATrainRun.binary
 
     /// A directory with a training config over the tiny fixture model and 200 synthetic pairs.
-    static func workspace() throws -> URL {
+    static func workspace(maxSteps: Int = 40) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lora-train-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let words = ["the", "cat", "sat", "on", "mat", "is", "runs", "fast", "hello", "hi", "how", "do"]
@@ -27,7 +27,7 @@ struct TrainKillResumeTests {
             target_modules: [query, value, output.dense]
             batch_size: 8
             gradient_accumulation_steps: 2
-            max_steps: 40
+            max_steps: \(maxSteps)
             save_steps: 3
             save_total_limit: 2
             threads: 1
@@ -91,18 +91,19 @@ struct TrainKillResumeTests {
 
     @Test("SIGTERM writes a checkpoint and exits 143; --resume latest finishes the run")
     func terminateAndResume() throws {
-        let directory = try Self.workspace()
+        // 40 steps of the tiny model take a fraction of a second; 2,000 leave time to signal.
+        let directory = try Self.workspace(maxSteps: 2000)
         defer { try? FileManager.default.removeItem(at: directory) }
         let process = try Self.start(["train", "train.yaml"], in: directory)
         let out = directory.appendingPathComponent("out").path
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline,
-              !((try? FileManager.default.contentsOfDirectory(atPath: out))?.contains("checkpoint-3") ?? false) {
+        while Date() < deadline, process.isRunning,
+              !((try? FileManager.default.contentsOfDirectory(atPath: out))?.contains { $0.hasPrefix("checkpoint-") } ?? false) {
             Thread.sleep(forTimeInterval: 0.01)
         }
         process.terminate()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 143)
+        #expect(process.terminationStatus == 143, "the run ended before the signal: \(Self.loggedSteps(directory)) steps logged")
         #expect(try Self.run(["train", "train.yaml", "--resume", "latest"], in: directory) == 0)
         #expect(FileManager.default.fileExists(atPath: out + "/adapter_model.safetensors"))
     }

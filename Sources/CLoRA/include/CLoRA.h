@@ -18,6 +18,10 @@ int lora_thread_niceness(void);
 /// Raising it needs no privilege; lowering it below where it was may.
 int lora_set_thread_niceness(int niceness);
 
+/// Moves the calling thread to SCHED_IDLE: it runs only when no other thread wants the core.
+/// Returns 0 on success.
+int lora_set_thread_idle_policy(void);
+
 // MARK: - Kernels (VectorKernels.c)
 
 /// `y[i] = x[i] · Φ(x[i])`, the exact GELU, for `count` values (`y` may be `x`).

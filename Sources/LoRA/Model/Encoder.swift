@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A frozen BERT-family encoder: embeddings and post-LayerNorm transformer layers, forward and backward.
 public struct Encoder: Sendable {
     /// The model's sizes.
@@ -64,16 +66,27 @@ public struct Encoder: Sendable {
 extension Encoder {
     /// Sentence embeddings of `encodings` in their order, computed in passes of at most
     /// `batchSize` encodings of similar length, so padding to the longest of a pass costs little.
+    ///
+    /// With several passes, each runs whole on one thread, side by side: no thread waits for
+    /// another between the products of a pass. A single pass splits its products instead.
     public func embed(
         _ encodings: [WordPieceTokenizer.Encoding], batchSize: Int, paddingID: Int, adapter: LoRAAdapter? = nil
     ) -> [[Float]] {
         let order = encodings.indices.sorted { encodings[$0].ids.count < encodings[$1].ids.count }
-        var embeddings = [[Float]](repeating: [], count: encodings.count)
-        for start in stride(from: 0, to: order.count, by: max(1, batchSize)) {
-            let run = order[start..<min(start + max(1, batchSize), order.count)]
-            let batch = TokenBatch(run.map { encodings[$0] }, paddingID: paddingID)
-            for (index, embedding) in zip(run, embed(batch, adapter: adapter)) { embeddings[index] = embedding }
+        // More than one pass: as many as fit `batchSize`, rounded up to a multiple of the threads,
+        // so that every thread gets an equal share.
+        var passes = (order.count + max(1, batchSize) - 1) / max(1, batchSize)
+        if passes > 1 { passes = (passes + Workers.count - 1) / Workers.count * Workers.count }
+        let size = max(1, (order.count + max(1, passes) - 1) / max(1, passes))
+        let runs = stride(from: 0, to: order.count, by: size).map { order[$0..<min($0 + size, order.count)] }
+        let results = Mutex([[Float]](repeating: [], count: encodings.count))
+        Workers.run(runs.count) { piece in
+            let run = runs[runs.count - 1 - piece]  // the longest first, so that no long pass runs alone at the end
+            let vectors = embed(TokenBatch(run.map { encodings[$0] }, paddingID: paddingID), adapter: adapter)
+            results.withLock { embeddings in
+                for (index, embedding) in zip(run, vectors) { embeddings[index] = embedding }
+            }
         }
-        return embeddings
+        return results.withLock { $0 }
     }
 }

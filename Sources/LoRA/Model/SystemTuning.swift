@@ -16,3 +16,16 @@ public func lowerThreadPriority(to niceness: Int) -> Bool {
     let wanted = Int32(min(19, max(0, niceness)))
     return wanted <= lora_thread_niceness() || lora_set_thread_niceness(wanted) == 0
 }
+
+/// Moves the calling thread to Linux's SCHED_IDLE policy: it runs only when no other thread wants
+/// the core. Returns whether the kernel accepted it (an unprivileged thread cannot leave it).
+@discardableResult
+public func runThreadOnlyWhenIdle() -> Bool {
+    lora_set_thread_idle_policy() == 0
+}
+
+/// The instruction set of the element-wise kernels this CPU runs: "x86-64-v4" (AVX-512),
+/// "x86-64-v3" (AVX2 and FMA) or "baseline".
+public func kernelInstructionSet() -> String {
+    String(cString: lora_kernel_level())
+}

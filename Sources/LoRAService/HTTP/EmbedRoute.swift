@@ -16,13 +16,6 @@ struct EmbedRoute {
         let adapter: String?
     }
 
-    struct Answer: Encodable {
-        let model: String
-        let adapter: String?
-        let dimensions: Int
-        let embeddings: [[Float]]
-    }
-
     func handle(_ request: Request) async throws -> Response {
         var request = request
         let body = try await JSONCoding.decode(Body.self, from: &request, limit: bodyLimit)
@@ -34,9 +27,10 @@ struct EmbedRoute {
         do { vectors = try await embeddings.embed(body.texts, adapterDirectory: directory) } catch {
             throw APIError(status: .unprocessableContent, message: error.description)
         }
-        return try JSONCoding.response(Answer(
+        return try EmbedAnswer(
             model: URL(fileURLWithPath: embeddings.modelDirectory).lastPathComponent, adapter: body.adapter,
-            dimensions: embeddings.dimensions, embeddings: vectors))
+            dimensions: embeddings.dimensions, embeddings: vectors
+        ).response()
     }
 }
 

@@ -34,9 +34,12 @@ public final class EmbeddingService: Sendable {
     /// adapter, so throughput grows with load instead of each request waiting for the one before.
     public func embed(_ texts: [String], adapterDirectory: String?) async throws(LoRAError) -> [[Float]] {
         let adapter = try adapterDirectory.map { (path) throws(LoRAError) in try adapters.adapter(at: path, for: encoder.config) }
+        // Tokenized here, on the request's own task, so the one embedding queue only computes.
+        let encodings = texts.map { tokenizer.encode($0, maxLength: maxLength) }
         return await withCheckedContinuation { continuation in
             let first = pending.withLock { waiting in
-                waiting.append(PendingEmbedding(texts: texts, adapterDirectory: adapterDirectory, adapter: adapter, reply: continuation))
+                waiting.append(PendingEmbedding(
+                    encodings: encodings, adapterDirectory: adapterDirectory, adapter: adapter, reply: continuation))
                 return waiting.count == 1
             }
             if first { queue.async { self.drain() } }
@@ -49,22 +52,22 @@ public final class EmbeddingService: Sendable {
             let batch: [PendingEmbedding] = pending.withLock { waiting in
                 var taken: [PendingEmbedding] = []
                 var texts = 0
-                while let next = waiting.first, taken.isEmpty || texts + next.texts.count <= Self.maxBatchTexts {
-                    texts += next.texts.count
+                while let next = waiting.first, taken.isEmpty || texts + next.encodings.count <= Self.maxBatchTexts {
+                    texts += next.encodings.count
                     taken.append(waiting.removeFirst())
                 }
                 return taken
             }
             guard !batch.isEmpty else { return }
             for group in Dictionary(grouping: batch, by: \.adapterDirectory).values {
-                let encodings = group.flatMap(\.texts).map { tokenizer.encode($0, maxLength: maxLength) }
+                let encodings = group.flatMap(\.encodings)
                 let vectors = withComputeThreads(threads) {
                     encoder.embed(encodings, batchSize: Self.lengthRun, paddingID: tokenizer.paddingID, adapter: group[0].adapter)
                 }
                 var start = 0
                 for request in group {
-                    request.reply.resume(returning: Array(vectors[start..<(start + request.texts.count)]))
-                    start += request.texts.count
+                    request.reply.resume(returning: Array(vectors[start..<(start + request.encodings.count)]))
+                    start += request.encodings.count
                 }
             }
             if pending.withLock({ $0.isEmpty }) { return }
@@ -79,7 +82,7 @@ public final class EmbeddingService: Sendable {
 
 /// One request waiting to be embedded.
 struct PendingEmbedding: Sendable {
-    let texts: [String]
+    let encodings: [WordPieceTokenizer.Encoding]
     let adapterDirectory: String?
     let adapter: LoRAAdapter?
     let reply: CheckedContinuation<[[Float]], Never>

@@ -21,8 +21,8 @@ public struct ServiceConfiguration: Sendable {
     public var queueCapacity: Int
     /// Threads one embedding batch is split over (a job uses its own `threads`).
     public var embedThreads: Int
-    /// The nice value (0...19) of training threads, so that embeddings get the cores first.
-    public var jobNiceness: Int
+    /// How training threads compete with embeddings for the cores.
+    public var jobPriority: JobPriority
     /// The largest request body accepted; larger ones are answered 413.
     public var bodyLimit: Int
     /// How long a SIGTERM waits for running jobs to checkpoint.
@@ -34,7 +34,7 @@ public struct ServiceConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, modelDirectory: String, stateDirectory: String,
         outputDirectory: String, dataDirectory: String, workers: Int = 1, queueCapacity: Int = 8,
-        embedThreads: Int = ProcessInfo.processInfo.activeProcessorCount, jobNiceness: Int = 10, bodyLimit: Int = 4 << 20, gracePeriod: Duration = .seconds(30), faults: FaultInjection
+        embedThreads: Int = ProcessInfo.processInfo.activeProcessorCount, jobPriority: JobPriority = .idle, bodyLimit: Int = 4 << 20, gracePeriod: Duration = .seconds(30), faults: FaultInjection
     ) {
         self.host = host
         self.port = port
@@ -45,7 +45,7 @@ public struct ServiceConfiguration: Sendable {
         self.workers = workers
         self.queueCapacity = queueCapacity
         self.embedThreads = max(1, embedThreads)
-        self.jobNiceness = min(19, max(0, jobNiceness))
+        self.jobPriority = jobPriority
         self.bodyLimit = bodyLimit
         self.gracePeriod = gracePeriod
         self.faults = faults

@@ -22,7 +22,7 @@ public struct TrainingService: Sendable {
                 modelDirectory: configuration.modelDirectory, dataRoot: configuration.dataDirectory,
                 outputRoot: configuration.outputDirectory, stateDirectory: configuration.stateDirectory),
             configuration: .init(
-                capacity: configuration.queueCapacity, workers: configuration.workers, niceness: configuration.jobNiceness),
+                capacity: configuration.queueCapacity, workers: configuration.workers, priority: configuration.jobPriority),
             observer: MetricsObserver(metrics: metrics, log: log), model: embeddings.encoder)
         readiness = LockedValue(false)
     }

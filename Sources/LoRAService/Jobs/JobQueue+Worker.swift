@@ -3,12 +3,12 @@ import LoRA
 
 extension JobQueue {
     /// Trains `job` on a thread of its own, so the CPU-bound run never holds a thread of the cooperative pool;
-    /// the thread runs at the configured nice value.
+    /// the thread runs at the configured priority.
     func startWorker(for job: Job) {
         let thread = Thread { [self] in
             // Linux takes a thread's name (15 bytes at most) from the calling thread only.
             Thread.current.name = "lora-job"
-            if configuration.niceness > 0 { lowerThreadPriority(to: configuration.niceness) }
+            configuration.priority.applyToCurrentThread()
             let outcome = self.train(job)
             let now = self.configuration.now()
             self.update { machine in ((), machine.finish(job.id, outcome, now: now)) }

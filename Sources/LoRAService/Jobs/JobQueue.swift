@@ -14,19 +14,19 @@ public final class JobQueue: Sendable {
         public var workers: Int
         /// The least seconds between two progress records of a job in the journal.
         public var progressInterval: TimeInterval
-        /// The nice value (0...19) a job's thread runs at: above 0, other work gets the cores first.
-        public var niceness: Int
+        /// How a job's thread competes with the rest of the process for the cores.
+        public var priority: JobPriority
         /// The current time, for timestamps and ids.
         public var now: @Sendable () -> Date
 
         /// A configuration; the defaults suit a 2-core machine.
-        public init(capacity: Int = 16, workers: Int = 1, progressInterval: TimeInterval = 5, niceness: Int = 0,
+        public init(capacity: Int = 16, workers: Int = 1, progressInterval: TimeInterval = 5, priority: JobPriority = .normal,
                     now: @escaping @Sendable () -> Date = { Date() }) {
             precondition(capacity >= 1 && workers >= 1, "capacity and workers must be at least 1")
             self.capacity = capacity
             self.workers = workers
             self.progressInterval = progressInterval
-            self.niceness = niceness
+            self.priority = priority
             self.now = now
         }
     }
