@@ -32,6 +32,27 @@ struct JobJournalTests {
         #expect(replayed[1].createdAt == Date(timeIntervalSince1970: 1_800_000_000))
     }
 
+    @Test("a running journal that grows past 1,000 lines and 4 per job is rewritten to one line per job and appends on")
+    func compactsWhileOpen() throws {
+        let fixture = JobFixture()
+        let path = fixture.paths.journalPath
+        let (journal, _) = try JobJournal.open(path: path)
+        try journal.append(job(1, .running), sync: true)
+        try journal.append(job(2, .running), sync: true)
+        for step in 1...1000 { try journal.append(job(step % 2 + 1, .running, step: step), sync: false) }
+        #expect(!journal.needsCompaction(jobs: 300), "4 lines per job is not yet worth a rewrite")
+        #expect(journal.needsCompaction(jobs: 2))
+        let lines = { (try String(contentsOfFile: path, encoding: .utf8)).split(separator: "\n").count }
+        #expect(try lines() == 1002)
+        try journal.compact(JobJournal.replay(path: path))
+        #expect(try lines() == 2 && journal.appendedSinceCompaction == 0 && !journal.needsCompaction(jobs: 2))
+        try journal.append(job(1, .succeeded, step: 1001), sync: true)
+        let replayed = try JobJournal.replay(path: path)
+        #expect(replayed.map(\.state) == [.succeeded, .running])
+        #expect(replayed.map(\.progress.step) == [1001, 999])
+        #expect(try lines() == 3)
+    }
+
     @Test("a last line torn by a crash is ignored; a damaged line before it is an error naming the line")
     func tornLine() throws {
         let fixture = JobFixture()

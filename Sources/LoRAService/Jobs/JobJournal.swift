@@ -6,7 +6,9 @@ import Foundation
 public final class JobJournal {
     /// The journal file.
     public let path: String
-    private let descriptor: Int32
+    private var descriptor: Int32
+    /// Lines appended since the file last held one line per job.
+    public private(set) var appendedSinceCompaction = 0
 
     /// Opens the journal at `path` for appending after replaying it and compacting it to one line per job
     /// (temporary file, fsync, rename); creates the file and its directory when missing. Returns the jobs, oldest first.
@@ -75,6 +77,24 @@ public final class JobJournal {
         let bytes = try Self.record(job)
         if let reason = DurableFile.writeAll(bytes, to: descriptor) { throw .cannotWrite(path: path, reason: reason) }
         if sync, fsync(descriptor) != 0 { throw .cannotWrite(path: path, reason: "fsync: \(DurableFile.errnoText())") }
+        appendedSinceCompaction += 1
+    }
+
+    /// Whether the journal has grown enough beyond one line per job (`jobs`) to be worth rewriting:
+    /// more than 1,000 appended lines and more than 4 per job.
+    public func needsCompaction(jobs: Int) -> Bool {
+        appendedSinceCompaction > max(1000, 4 * jobs)
+    }
+
+    /// Rewrites the open journal as one line per job (as `compact(_:path:)` does) and appends after it.
+    /// On failure the old file stays in place and appends go on there.
+    public func compact(_ jobs: [Job]) throws(JobError) {
+        try Self.compact(jobs, path: path)
+        let reopened = DurableFile.open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard reopened >= 0 else { throw .cannotWrite(path: path, reason: DurableFile.errnoText()) }
+        close(descriptor)
+        descriptor = reopened
+        appendedSinceCompaction = 0
     }
 
     /// One journal line.

@@ -159,7 +159,13 @@ public final class JobQueue: Sendable {
     ) -> Value {
         let (value, actions, failures, waiters) = state.withLock { locked in
             let (value, actions) = event(&locked.machine)
-            let failures = Self.journal(actions, to: locked.journal)
+            var failures = Self.journal(actions, to: locked.journal)
+            // Progress lines pile up while jobs run; the file is rewritten before it grows far.
+            if locked.journal.needsCompaction(jobs: locked.machine.jobs.count) {
+                do throws(JobError) { try locked.journal.compact(locked.machine.jobs.values.sorted { $0.id < $1.id }) } catch {
+                    failures.append(error)
+                }
+            }
             var waiters: [CheckedContinuation<Void, Never>] = []
             if locked.machine.running.isEmpty {
                 waiters = Array(locked.idleWaiters.values)
