@@ -101,16 +101,25 @@ INLINE float sum_lanes(const lanes *v) {
     for (long index = 0, valid = (count) < LANES ? (count) : LANES; index < (count); \
          index += LANES, valid = (count) - index < LANES ? (count) - index : LANES)
 
-CLONED void lora_gelu(const float *x, float *y, long count) {
-    FOR_EACH_LANES(i, valid, count) {
-        lanes v, cdf;
-        load(&v, x + i, valid);
-        cdf = v;
-        cdf_lanes(&cdf);
-        v *= cdf;
-        store(y + i, &v, valid);
+/// `name(x, y, count)`: `y[i] = function(x[i])`, for a lane function that works in place.
+#define ELEMENTWISE(name, function)                           \
+    CLONED void name(const float *x, float *y, long count) { \
+        FOR_EACH_LANES(i, valid, count) {                     \
+            lanes v;                                          \
+            load(&v, x + i, valid);                           \
+            function(&v);                                     \
+            store(y + i, &v, valid);                          \
+        }                                                     \
     }
+
+/// x · Φ(x) in place.
+INLINE void gelu_lanes(lanes *v) {
+    lanes cdf = *v;
+    cdf_lanes(&cdf);
+    *v *= cdf;
 }
+
+ELEMENTWISE(lora_gelu, gelu_lanes)
 
 CLONED void lora_gelu_backward(const float *x, float *dy, long count) {
     FOR_EACH_LANES(i, valid, count) {
@@ -198,23 +207,8 @@ CLONED void lora_layer_norm(float *x, float *normalized, float *inverse_deviatio
     }
 }
 
-CLONED void lora_exp(const float *x, float *y, long count) {
-    FOR_EACH_LANES(i, valid, count) {
-        lanes v;
-        load(&v, x + i, valid);
-        exp_lanes(&v);
-        store(y + i, &v, valid);
-    }
-}
-
-CLONED void lora_erf(const float *x, float *y, long count) {
-    FOR_EACH_LANES(i, valid, count) {
-        lanes v;
-        load(&v, x + i, valid);
-        erf_lanes(&v);
-        store(y + i, &v, valid);
-    }
-}
+ELEMENTWISE(lora_exp, exp_lanes)
+ELEMENTWISE(lora_erf, erf_lanes)
 
 const char *lora_kernel_level(void) {
 #if defined(__x86_64__)
