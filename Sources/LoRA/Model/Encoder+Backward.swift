@@ -34,14 +34,24 @@ extension Encoder {
         let attentionSum = saved.attentionNorm.backward(hidden, weights.attentionNorm, rows: rows, width: width)
         let context = FloatBuffer(zeros: rows * width)
         project(.attentionOutput, attentionSum, into: context)
-        let (query, key, value) = Attention.backward(
-            contextGradient: context, probabilities: saved.probabilities, query: saved.query, key: saved.key,
-            value: saved.value, batch: batch, config: config)
+        let stackedGradient = Attention.backward(
+            contextGradient: context, probabilities: saved.probabilities, queryKeyValue: saved.queryKeyValue,
+            batch: batch, config: config)
 
+        // The input gradient of query, key and value in one product with the stacked weights.
+        let stacked = weights.queryKeyValue
         let input = needsInputGradient ? attentionSum.copy() : nil
-        project(.query, query, into: input)
-        project(.key, key, into: input)
-        project(.value, value, into: input)
+        if let input {
+            BLAS.parallelGemm(
+                m: rows, n: width, k: stacked.outputSize, stackedGradient.base, lda: stacked.outputSize,
+                stacked.weight.base, ldb: width, beta: 1, input.base, ldc: width)
+        }
+        for (block, module) in Self.attentionInputs.enumerated() {
+            adapterBackward(
+                dy: stackedGradient.base + block * width, ldy: stacked.outputSize, rows: rows, inputSize: width,
+                outputSize: width, dx: input, adapter: &adapter, layer: index, module: module,
+                activations: saved.adapters[module])
+        }
         return input
     }
 }

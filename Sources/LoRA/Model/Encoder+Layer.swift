@@ -16,11 +16,20 @@ extension Encoder {
             return y
         }
 
-        saved.query = project(.query, input, random: &random)
-        saved.key = project(.key, input, random: &random)
-        saved.value = project(.value, input, random: &random)
+        // Query, key and value in one product, `[N, 3·hidden]`; each adapter adds into its block.
+        let stacked = weights.queryKeyValue
+        saved.queryKeyValue = FloatBuffer(uninitialized: rows * stacked.outputSize)
+        Kernels.fillRows(saved.queryKeyValue.base, with: stacked.bias.base, rows: rows, width: stacked.outputSize)
+        BLAS.parallelGemm(
+            transposeB: true, m: rows, n: stacked.outputSize, k: width, input.base, lda: width,
+            stacked.weight.base, ldb: width, beta: 1, saved.queryKeyValue.base, ldc: stacked.outputSize)
+        for (block, module) in Self.attentionInputs.enumerated() {
+            saved.adapters[module] = addAdapter(
+                input, rows: rows, inputSize: width, outputSize: width, into: saved.queryKeyValue.base + block * width,
+                ldy: stacked.outputSize, adapter: adapter, layer: index, module: module, training: training, random: &random)
+        }
         (saved.probabilities, saved.context) = Attention.forward(
-            query: saved.query, key: saved.key, value: saved.value, batch: batch, config: config)
+            queryKeyValue: saved.queryKeyValue, batch: batch, config: config)
 
         let attention = project(.attentionOutput, saved.context, random: &random)
         Kernels.add(attention.base, input.base, into: attention.base, count: rows * width)
@@ -37,4 +46,7 @@ extension Encoder {
         saved.output = output
         return saved
     }
+
+    /// The modules whose outputs are the blocks of the stacked query-key-value product, in order.
+    static let attentionInputs: [TargetModule] = [.query, .key, .value]
 }

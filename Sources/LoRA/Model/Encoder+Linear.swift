@@ -10,7 +10,19 @@ extension Encoder {
         BLAS.parallelGemm(
             transposeB: true, m: rows, n: outputSize, k: inputSize,
             x.base, lda: inputSize, weights.weight.base, ldb: inputSize, beta: 1, y.base, ldc: outputSize)
-        guard let adapter, let index = adapter.parameterIndex(layer: layer, module: module) else { return (y, nil) }
+        let adapted = addAdapter(
+            x, rows: rows, inputSize: inputSize, outputSize: outputSize, into: y.base, ldy: outputSize, adapter: adapter,
+            layer: layer, module: module, training: training, random: &random)
+        return (y, adapted)
+    }
+
+    /// Adds the adapter's `scale · dropout(x) Aᵀ Bᵀ` to the `[rows, outputSize]` block at `y` (rows
+    /// `ldy` apart) when the module has one; returns what its backward pass needs.
+    func addAdapter<R: RandomNumberGenerator>(
+        _ x: FloatBuffer, rows: Int, inputSize: Int, outputSize: Int, into y: UnsafeMutablePointer<Float>, ldy: Int,
+        adapter: LoRAAdapter?, layer: Int, module: TargetModule, training: Bool, random: inout R
+    ) -> AdapterActivations? {
+        guard let adapter, let index = adapter.parameterIndex(layer: layer, module: module) else { return nil }
 
         let rank = adapter.rank
         var input = x
@@ -30,9 +42,9 @@ extension Encoder {
         adapter.parameters[index + 1].value.withUnsafeBufferPointer { b in
             BLAS.parallelGemm(
                 transposeB: true, m: rows, n: outputSize, k: rank, alpha: adapter.scale,
-                down.base, lda: rank, b.baseAddress!, ldb: rank, beta: 1, y.base, ldc: outputSize)
+                down.base, lda: rank, b.baseAddress!, ldb: rank, beta: 1, y, ldc: ldy)
         }
-        return (y, AdapterActivations(input: input, mask: mask, down: down))
+        return AdapterActivations(input: input, mask: mask, down: down)
     }
 
     /// The gradient of a linear layer's input from `dy`, added to `dx` when given, and the adapter's
@@ -47,6 +59,18 @@ extension Encoder {
                 m: rows, n: inputSize, k: outputSize,
                 dy.base, lda: outputSize, weights.weight.base, ldb: inputSize, beta: 1, dx.base, ldc: inputSize)
         }
+        adapterBackward(
+            dy: dy.base, ldy: outputSize, rows: rows, inputSize: inputSize, outputSize: outputSize, dx: dx,
+            adapter: &adapter, layer: layer, module: module, activations: activations)
+    }
+
+    /// The adapter's part of a linear layer's backward pass, from the `[rows, outputSize]` block of
+    /// output gradients at `dy` (rows `ldy` apart): its gradients added to its parameters, and its
+    /// share of the input gradient added to `dx` when given.
+    func adapterBackward(
+        dy: UnsafePointer<Float>, ldy: Int, rows: Int, inputSize: Int, outputSize: Int, dx: FloatBuffer?,
+        adapter: inout LoRAAdapter, layer: Int, module: TargetModule, activations: AdapterActivations?
+    ) {
         guard let activations, let index = adapter.parameterIndex(layer: layer, module: module) else { return }
         let rank = adapter.rank
         let scale = adapter.scale
@@ -54,14 +78,14 @@ extension Encoder {
         adapter.parameters[index + 1].gradient.withUnsafeMutableBufferPointer { gradientB in
             BLAS.parallelGemm(
                 transposeA: true, m: outputSize, n: rank, k: rows, alpha: scale,
-                dy.base, lda: outputSize, activations.down.base, ldb: rank, beta: 1, gradientB.baseAddress!, ldc: rank)
+                dy, lda: ldy, activations.down.base, ldb: rank, beta: 1, gradientB.baseAddress!, ldc: rank)
         }
         // dDown = scale · dy · B
         let downGradient = FloatBuffer(uninitialized: rows * rank)
         adapter.parameters[index + 1].value.withUnsafeBufferPointer { b in
             BLAS.parallelGemm(
                 m: rows, n: rank, k: outputSize, alpha: scale,
-                dy.base, lda: outputSize, b.baseAddress!, ldb: rank, downGradient.base, ldc: rank)
+                dy, lda: ldy, b.baseAddress!, ldb: rank, downGradient.base, ldc: rank)
         }
         // dA += dDownᵀ · input
         adapter.parameters[index].gradient.withUnsafeMutableBufferPointer { gradientA in

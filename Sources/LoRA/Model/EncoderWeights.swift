@@ -6,6 +6,30 @@ struct LinearWeights: Sendable {
     let outputSize: Int
 }
 
+extension LinearWeights {
+    /// `parts` (of one input size) stacked into one layer whose output is theirs side by side,
+    /// and each part again, as a view into it.
+    static func stacked(_ parts: [LinearWeights]) -> (whole: LinearWeights, parts: [LinearWeights]) {
+        let inputSize = parts[0].inputSize
+        precondition(parts.allSatisfy { $0.inputSize == inputSize }, "stacked layers take one input size")
+        let outputSize = parts.reduce(0) { $0 + $1.outputSize }
+        let weight = FloatBuffer(uninitialized: outputSize * inputSize)
+        let bias = FloatBuffer(uninitialized: outputSize)
+        var views: [LinearWeights] = []
+        var row = 0
+        for part in parts {
+            (weight.base + row * inputSize).update(from: part.weight.base, count: part.outputSize * inputSize)
+            (bias.base + row).update(from: part.bias.base, count: part.outputSize)
+            views.append(LinearWeights(
+                weight: FloatBuffer(viewing: weight, offset: row * inputSize, count: part.outputSize * inputSize),
+                bias: FloatBuffer(viewing: bias, offset: row, count: part.outputSize),
+                inputSize: inputSize, outputSize: part.outputSize))
+            row += part.outputSize
+        }
+        return (LinearWeights(weight: weight, bias: bias, inputSize: inputSize, outputSize: outputSize), views)
+    }
+}
+
 /// A LayerNorm's scale and shift.
 struct LayerNormWeights: Sendable {
     let gamma: FloatBuffer
@@ -17,11 +41,28 @@ struct EncoderLayerWeights: Sendable {
     let query: LinearWeights
     let key: LinearWeights
     let value: LinearWeights
+    /// Query, key and value stacked, `[3·hidden, hidden]`: one product makes all three. The three
+    /// above are views into it.
+    let queryKeyValue: LinearWeights
     let attentionOutput: LinearWeights
     let attentionNorm: LayerNormWeights
     let intermediate: LinearWeights
     let output: LinearWeights
     let outputNorm: LayerNormWeights
+
+    init(
+        query: LinearWeights, key: LinearWeights, value: LinearWeights, attentionOutput: LinearWeights,
+        attentionNorm: LayerNormWeights, intermediate: LinearWeights, output: LinearWeights, outputNorm: LayerNormWeights
+    ) {
+        let (whole, parts) = LinearWeights.stacked([query, key, value])
+        queryKeyValue = whole
+        (self.query, self.key, self.value) = (parts[0], parts[1], parts[2])
+        self.attentionOutput = attentionOutput
+        self.attentionNorm = attentionNorm
+        self.intermediate = intermediate
+        self.output = output
+        self.outputNorm = outputNorm
+    }
 
     /// The linear layer a target module names.
     func linear(_ module: TargetModule) -> LinearWeights {

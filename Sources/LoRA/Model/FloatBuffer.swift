@@ -7,12 +7,15 @@ final class FloatBuffer: @unchecked Sendable {
     let count: Int
     /// The first Float.
     let base: UnsafeMutablePointer<Float>
+    /// The buffer this one is a view into, kept alive by it; nil when this one owns its memory.
+    private let owner: FloatBuffer?
 
     /// `count` zeros.
     init(zeros count: Int) {
         self.count = count
         base = .allocate(capacity: max(count, 1))
         base.initialize(repeating: 0, count: max(count, 1))
+        owner = nil
     }
 
     /// `count` Floats to be written before they are read (by a product with beta 0, a fill, a
@@ -20,6 +23,15 @@ final class FloatBuffer: @unchecked Sendable {
     init(uninitialized count: Int) {
         self.count = count
         base = .allocate(capacity: max(count, 1))
+        owner = nil
+    }
+
+    /// The `count` Floats of `owner` from `offset` on, shared, not copied.
+    init(viewing owner: FloatBuffer, offset: Int, count: Int) {
+        precondition(offset >= 0 && offset + count <= owner.count, "view outside its buffer")
+        self.count = count
+        base = owner.base + offset
+        self.owner = owner
     }
 
     /// A copy of `values`.
@@ -30,7 +42,7 @@ final class FloatBuffer: @unchecked Sendable {
         }
     }
 
-    deinit { base.deallocate() }
+    deinit { if owner == nil { base.deallocate() } }
 
     /// The values as an array.
     var array: [Float] { Array(UnsafeBufferPointer(start: base, count: count)) }

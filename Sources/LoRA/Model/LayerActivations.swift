@@ -2,8 +2,8 @@
 final class LayerActivations {
     /// The layer's input, `[N, hidden]`.
     let input: FloatBuffer
-    /// Query, key and value projections, `[N, hidden]` each.
-    var query, key, value: FloatBuffer
+    /// Query, key and value projections side by side, `[N, 3·hidden]`.
+    var queryKeyValue: FloatBuffer
     /// Attention probabilities, `[sequences, heads, T, T]`.
     var probabilities: FloatBuffer
     /// The heads' outputs side by side, `[N, hidden]`.
@@ -24,7 +24,7 @@ final class LayerActivations {
     init(input: FloatBuffer) {
         self.input = input
         let empty = FloatBuffer(zeros: 0)
-        (query, key, value, probabilities, context, hidden) = (empty, empty, empty, empty, empty, empty)
+        (queryKeyValue, probabilities, context, hidden) = (empty, empty, empty, empty)
         (intermediatePre, intermediate, output) = (empty, empty, empty)
     }
 }
