@@ -41,11 +41,7 @@ extension Encoder {
         // The input gradient of query, key and value in one product with the stacked weights.
         let stacked = weights.queryKeyValue
         let input = needsInputGradient ? attentionSum.copy() : nil
-        if let input {
-            BLAS.parallelGemm(
-                m: rows, n: width, k: stacked.outputSize, stackedGradient.base, lda: stacked.outputSize,
-                stacked.weight.base, ldb: width, beta: 1, input.base, ldc: width)
-        }
+        if let input { stacked.addInputGradient(stackedGradient, rows: rows, to: input) }
         for (block, module) in Self.attentionInputs.enumerated() {
             adapterBackward(
                 dy: stackedGradient.base + block * width, ldy: stacked.outputSize, rows: rows, inputSize: width,

@@ -18,11 +18,7 @@ extension Encoder {
 
         // Query, key and value in one product, `[N, 3·hidden]`; each adapter adds into its block.
         let stacked = weights.queryKeyValue
-        saved.queryKeyValue = FloatBuffer(uninitialized: rows * stacked.outputSize)
-        Kernels.fillRows(saved.queryKeyValue.base, with: stacked.bias.base, rows: rows, width: stacked.outputSize)
-        BLAS.parallelGemm(
-            transposeB: true, m: rows, n: stacked.outputSize, k: width, input.base, lda: width,
-            stacked.weight.base, ldb: width, beta: 1, saved.queryKeyValue.base, ldc: stacked.outputSize)
+        saved.queryKeyValue = stacked.forward(input, rows: rows)
         for (block, module) in Self.attentionInputs.enumerated() {
             saved.adapters[module] = addAdapter(
                 input, rows: rows, inputSize: width, outputSize: width, into: saved.queryKeyValue.base + block * width,

@@ -5,11 +5,7 @@ extension Encoder {
         adapter: LoRAAdapter?, layer: Int, module: TargetModule, training: Bool, random: inout R
     ) -> (output: FloatBuffer, adapter: AdapterActivations?) {
         let (inputSize, outputSize) = (weights.inputSize, weights.outputSize)
-        let y = FloatBuffer(uninitialized: rows * outputSize)
-        Kernels.fillRows(y.base, with: weights.bias.base, rows: rows, width: outputSize)
-        BLAS.parallelGemm(
-            transposeB: true, m: rows, n: outputSize, k: inputSize,
-            x.base, lda: inputSize, weights.weight.base, ldb: inputSize, beta: 1, y.base, ldc: outputSize)
+        let y = weights.forward(x, rows: rows)
         let adapted = addAdapter(
             x, rows: rows, inputSize: inputSize, outputSize: outputSize, into: y.base, ldy: outputSize, adapter: adapter,
             layer: layer, module: module, training: training, random: &random)
@@ -54,11 +50,7 @@ extension Encoder {
         adapter: inout LoRAAdapter, layer: Int, module: TargetModule, activations: AdapterActivations?
     ) {
         let (inputSize, outputSize) = (weights.inputSize, weights.outputSize)
-        if let dx {
-            BLAS.parallelGemm(
-                m: rows, n: inputSize, k: outputSize,
-                dy.base, lda: outputSize, weights.weight.base, ldb: inputSize, beta: 1, dx.base, ldc: inputSize)
-        }
+        if let dx { weights.addInputGradient(dy, rows: rows, to: dx) }
         adapterBackward(
             dy: dy.base, ldy: outputSize, rows: rows, inputSize: inputSize, outputSize: outputSize, dx: dx,
             adapter: &adapter, layer: layer, module: module, activations: activations)
@@ -122,5 +114,24 @@ extension Encoder {
             mask.base[position] = UInt32(truncatingIfNeeded: bits) < threshold ? 0 : kept
         }
         return mask
+    }
+}
+
+extension LinearWeights {
+    /// `x Wᵀ + b` for `rows` rows of `x`: the frozen layer alone.
+    func forward(_ x: FloatBuffer, rows: Int) -> FloatBuffer {
+        let y = FloatBuffer(uninitialized: rows * outputSize)
+        Kernels.fillRows(y.base, with: bias.base, rows: rows, width: outputSize)
+        BLAS.parallelGemm(
+            transposeB: true, m: rows, n: outputSize, k: inputSize,
+            x.base, lda: inputSize, weight.base, ldb: inputSize, beta: 1, y.base, ldc: outputSize)
+        return y
+    }
+
+    /// Adds `dy W`, the frozen layer's share of its input gradient, to `dx`.
+    func addInputGradient(_ dy: FloatBuffer, rows: Int, to dx: FloatBuffer) {
+        BLAS.parallelGemm(
+            m: rows, n: inputSize, k: outputSize,
+            dy.base, lda: outputSize, weight.base, ldb: inputSize, beta: 1, dx.base, ldc: inputSize)
     }
 }
