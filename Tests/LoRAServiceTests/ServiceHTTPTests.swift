@@ -192,6 +192,18 @@ struct ServiceJobHTTPTests {
         return [:]
     }
 
+    /// `/metrics` once it holds `line`, or as it is after 10 s. A job's thread updates the metrics
+    /// after the job's state, and it runs at idle priority (the service's default), so on a busy
+    /// machine a finished job may be counted a little after it reads as finished.
+    static func metrics(_ service: ServiceHTTPTests.Running, containing line: String) async throws -> String {
+        var metrics = try await service.send(.get, "/metrics").body
+        for _ in 0..<500 where !metrics.contains(line) {
+            try await Task.sleep(for: .milliseconds(20))
+            metrics = try await service.send(.get, "/metrics").body
+        }
+        return metrics
+    }
+
     @Test("a job posted with inline pairs answers 202, trains to succeeded, and its adapter serves embeddings")
     func trainAndEmbed() async throws {
         let service = try await ServiceHTTPTests.Running()
@@ -208,8 +220,8 @@ struct ServiceJobHTTPTests {
             #expect(embed.status == 200, "\(embed.body)")
             let list = Self.json(try await service.send(.get, "/v1/jobs").body)["jobs"] as? [[String: Any]]
             #expect(list?.count == 1)
-            let metrics = try await service.send(.get, "/metrics").body
-            #expect(metrics.contains(#"lora_jobs_total{outcome="succeeded"} 1"#))
+            let succeeded = #"lora_jobs_total{outcome="succeeded"} 1"#
+            #expect(try await Self.metrics(service, containing: succeeded).contains(succeeded))
             #expect(try await service.send(.delete, "/v1/jobs/\(id)").status == 409)
         } catch {
             await service.stop()
@@ -259,7 +271,8 @@ struct ServiceJobHTTPTests {
             #expect(try await service.send(.delete, "/v1/jobs/\(running)").status == 202)
             let stopped = try await Self.waitFinished(service, running)
             #expect(stopped["state"] as? String == "cancelled")
-            #expect(try await service.send(.get, "/metrics").body.contains(#"lora_jobs_total{outcome="cancelled"} 2"#))
+            let cancelled = #"lora_jobs_total{outcome="cancelled"} 2"#
+            #expect(try await Self.metrics(service, containing: cancelled).contains(cancelled))
         } catch {
             await service.stop()
             throw error
