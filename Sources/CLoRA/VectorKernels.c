@@ -136,32 +136,27 @@ CLONED void lora_gelu_backward(const float *x, float *dy, long count) {
     }
 }
 
-CLONED void lora_masked_softmax(float *x, const float *key_mask, long rows, long width) {
-    const lanes lowest = -FLT_MAX, zero = 0;
+CLONED void lora_softmax(float *x, long rows, long width) {
     for (long row = 0; row < rows; row++) {
         float *line = x + row * width;
-        lanes maxima = lowest;
+        lanes maxima = -FLT_MAX;
         FOR_EACH_LANES(c, valid, width) {
-            lanes mask, values;
-            load(&mask, key_mask + c, valid);
-            load(&values, line + c, valid);
-            values = SELECT(mask != 0, values, lowest);
+            lanes values = -FLT_MAX;
+            memcpy(&values, line + c, (size_t)valid * sizeof(float));  // lanes past the row stay lowest
             maxima = __builtin_elementwise_max(maxima, values);
         }
         float maximum = __builtin_reduce_max(maxima);
         lanes sums = 0;
         FOR_EACH_LANES(c, valid, width) {
-            lanes mask, values;
-            load(&mask, key_mask + c, valid);
+            lanes values;
             load(&values, line + c, valid);
             values -= maximum;
             exp_lanes(&values);
-            values = SELECT(mask != 0, values, zero);
-            sums += values;
             store(line + c, &values, valid);
+            for (long lane = valid; lane < LANES; lane++) values[lane] = 0;
+            sums += values;
         }
-        float sum = sum_lanes(&sums);
-        float inverse = sum > 0 ? 1 / sum : 0;
+        float inverse = 1 / sum_lanes(&sums);
         FOR_EACH_LANES(c, valid, width) {
             lanes values;
             load(&values, line + c, valid);
@@ -171,8 +166,30 @@ CLONED void lora_masked_softmax(float *x, const float *key_mask, long rows, long
     }
 }
 
-CLONED void lora_layer_norm(float *x, float *normalized, float *inverse_deviation, const float *gamma,
-                            const float *beta, long rows, long width, float epsilon) {
+CLONED void lora_softmax_backward(const float *p, float *dp, long rows, long width) {
+    for (long row = 0; row < rows; row++) {
+        const float *probabilities = p + row * width;
+        float *gradient = dp + row * width;
+        lanes dots = 0;
+        FOR_EACH_LANES(c, valid, width) {
+            lanes a, b;
+            load(&a, probabilities + c, valid);
+            load(&b, gradient + c, valid);
+            dots += a * b;
+        }
+        float dot = sum_lanes(&dots);
+        FOR_EACH_LANES(c, valid, width) {
+            lanes a, b;
+            load(&a, probabilities + c, valid);
+            load(&b, gradient + c, valid);
+            b = a * (b - dot);
+            store(gradient + c, &b, valid);
+        }
+    }
+}
+
+CLONED void lora_layer_norm(float *x, const float *residual, float *normalized, float *inverse_deviation,
+                            const float *gamma, const float *beta, long rows, long width, float epsilon) {
     for (long row = 0; row < rows; row++) {
         float *line = x + row * width;
         float *hat = normalized + row * width;
@@ -180,6 +197,12 @@ CLONED void lora_layer_norm(float *x, float *normalized, float *inverse_deviatio
         FOR_EACH_LANES(c, valid, width) {
             lanes values;
             load(&values, line + c, valid);
+            if (residual) {
+                lanes added;
+                load(&added, residual + row * width + c, valid);
+                values += added;
+                store(line + c, &values, valid);
+            }
             sums += values;
         }
         float mean = sum_lanes(&sums) / (float)width;
@@ -203,6 +226,36 @@ CLONED void lora_layer_norm(float *x, float *normalized, float *inverse_deviatio
             store(hat + c, &value, valid);
             value = value * scale + shift;
             store(line + c, &value, valid);
+        }
+    }
+}
+
+CLONED void lora_layer_norm_backward(const float *dy, const float *normalized, const float *inverse_deviation,
+                                     const float *gamma, float *dx, long rows, long width) {
+    for (long row = 0; row < rows; row++) {
+        const float *gradient = dy + row * width;
+        const float *hat = normalized + row * width;
+        float *out = dx + row * width;
+        lanes sums = 0, sums_hat = 0;
+        FOR_EACH_LANES(c, valid, width) {
+            lanes g, scale, h;
+            load(&g, gradient + c, valid);
+            load(&scale, gamma + c, valid);
+            load(&h, hat + c, valid);
+            g *= scale;
+            sums += g;
+            sums_hat += g * h;
+        }
+        float mean_gradient = sum_lanes(&sums) / (float)width;
+        float mean_gradient_hat = sum_lanes(&sums_hat) / (float)width;
+        float inverse = inverse_deviation[row];
+        FOR_EACH_LANES(c, valid, width) {
+            lanes g, scale, h;
+            load(&g, gradient + c, valid);
+            load(&scale, gamma + c, valid);
+            load(&h, hat + c, valid);
+            g = inverse * (g * scale - mean_gradient - h * mean_gradient_hat);
+            store(out + c, &g, valid);
         }
     }
 }

@@ -118,11 +118,9 @@ extension EmbedCommand {
             }
         }
 
-        /// One embedding per text, in the order of `texts`; texts of similar length share a batch.
+        /// One embedding per text, in the order of `texts`.
         func embed(_ texts: [String], maxLength: Int, batchSize: Int) -> [[Float]] {
-            encoder.embed(
-                texts.map { tokenizer.encode($0, maxLength: maxLength) }, batchSize: batchSize,
-                paddingID: tokenizer.paddingID, adapter: adapter)
+            encoder.embed(texts.map { tokenizer.encode($0, maxLength: maxLength) }, batchSize: batchSize, adapter: adapter)
         }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LoRA
 
-/// Embedding many texts at once (length-sorted passes, side by side on the workers) gives each
+/// Embedding many texts at once (packed passes, side by side on the workers) gives each
 /// text the embedding it gets alone, in the caller's order.
 @Suite("batch embedding", .serialized)
 struct BatchEmbeddingTests {
@@ -19,10 +19,10 @@ struct BatchEmbeddingTests {
         let tokenizer = try WordPieceTokenizer(vocabPath: model.directory + "/vocab.txt")
         let encodings = Self.texts.map { tokenizer.encode($0, maxLength: 16) }
         let alone = withComputeThreads(1) {
-            encodings.map { encoder.embed([$0], batchSize: 1, paddingID: tokenizer.paddingID)[0] }
+            encodings.map { encoder.embed([$0], batchSize: 1)[0] }
         }
         let together = withComputeThreads(2) {
-            encoder.embed(encodings, batchSize: batchSize, paddingID: tokenizer.paddingID)
+            encoder.embed(encodings, batchSize: batchSize)
         }
         #expect(together.count == alone.count)
         for (index, (a, b)) in zip(alone, together).enumerated() {

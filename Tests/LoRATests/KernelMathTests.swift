@@ -76,44 +76,68 @@ struct KernelMathTests {
         #expect(split == whole)
     }
 
-    @Test("the softmax kernel gives masked columns 0, sums each row to 1, and matches the formula")
+    @Test("the softmax kernel sums each row to 1 and matches the formula, for widths that are not multiples of 16")
     func softmax() {
-        let (rows, width) = (4, 37)
-        let values = (0..<(rows * width)).map { Float($0 % 7) - 3 + Float($0) * 0.01 }
-        let scores = FloatBuffer(values)
-        var mask = (0..<width).map { $0 % 4 == 3 ? Float(0) : 1 }
-        Kernels.maskedSoftmax(scores.base, keyMask: mask, rows: rows, width: width)
-        for row in 0..<rows {
-            let line = (0..<width).map { scores[row * width + $0] }
-            let kept = (0..<width).filter { mask[$0] != 0 }
-            let maximum = kept.map { Double(values[row * width + $0]) }.max()!
-            let total = kept.map { exp(Double(values[row * width + $0]) - maximum) }.reduce(0, +)
-            #expect(abs(line.reduce(0, +) - 1) < 1e-6)
-            #expect(zip(line, mask).allSatisfy { $1 != 0 || $0 == 0 })
-            for column in kept {
-                let exact = exp(Double(values[row * width + column]) - maximum) / total
-                #expect(abs(Double(line[column]) - exact) < 1e-6)
+        for width in [1, 5, 16, 37] {
+            let rows = 4
+            let values: [Float] = (0..<(rows * width)).map { index in
+                let step = Float(index % 7) * 9
+                return step - 30 + Float(index) * 0.01
+            }
+            let scores = FloatBuffer(values)
+            Kernels.softmax(scores.base, rows: rows, width: width)
+            for row in 0..<rows {
+                let line = (0..<width).map { Double(values[row * width + $0]) }
+                let maximum = line.max()!
+                let total = line.map { exp($0 - maximum) }.reduce(0, +)
+                let result = (0..<width).map { scores[row * width + $0] }
+                #expect(abs(result.reduce(0, +) - 1) < 1e-6)
+                for column in 0..<width {
+                    #expect(abs(Double(result[column]) - exp(line[column] - maximum) / total) < 1e-6)
+                }
             }
         }
-        mask = [Float](repeating: 0, count: width)
-        let masked = FloatBuffer(values)
-        Kernels.maskedSoftmax(masked.base, keyMask: mask, rows: rows, width: width)
-        #expect(masked.array.allSatisfy { $0 == 0 }, "a row with every column masked is all 0")
     }
 
-    @Test("LayerNorm matches the formula, with x̂ and 1/σ kept, for widths that are not multiples of 16")
-    func layerNorm() {
+    @Test("the softmax backward kernel matches p ⊙ (dp − p·dp) per row")
+    func softmaxBackward() {
+        for width in [3, 16, 37] {
+            let rows = 3
+            let raw = (0..<(rows * width)).map { sin(Float($0) * 0.7) * 4 }
+            let p = FloatBuffer(raw)
+            Kernels.softmax(p.base, rows: rows, width: width)
+            let upstream = (0..<(rows * width)).map { cos(Float($0) * 0.3) }
+            let gradient = FloatBuffer(upstream)
+            Kernels.softmaxBackward(p.base, gradient.base, rows: rows, width: width)
+            for row in 0..<rows {
+                let range = (row * width)..<((row + 1) * width)
+                let dot = range.map { Double(p[$0]) * Double(upstream[$0]) }.reduce(0, +)
+                for index in range {
+                    let exact = Double(p[index]) * (Double(upstream[index]) - dot)
+                    #expect(abs(Double(gradient[index]) - exact) < 1e-6)
+                }
+            }
+        }
+    }
+
+    @Test("LayerNorm (with and without a residual added first) matches the formula, with x̂ and 1/σ kept, for widths that are not multiples of 16",
+          arguments: [false, true])
+    func layerNorm(residual: Bool) {
         for width in [5, 16, 37, 384] {
             let rows = 3
             let values = (0..<(rows * width)).map { sin(Float($0) * 0.37) * 3 + Float($0 % 5) }
             let gamma = (0..<width).map { 1 + Float($0) * 0.01 }
             let beta = (0..<width).map { Float($0) * -0.02 }
-            let x = FloatBuffer(values)
+            // With a residual, x + residual is the same values.
+            let added = (0..<(rows * width)).map { Float($0 % 3) - 1 }
+            let x = FloatBuffer(residual ? zip(values, added).map { $0 - $1 } : values)
             let normalized = FloatBuffer(uninitialized: rows * width)
             let inverse = FloatBuffer(uninitialized: rows)
-            Kernels.layerNorm(
-                x.base, normalized: normalized.base, inverseDeviation: inverse.base, gamma: gamma, beta: beta,
-                rows: rows, width: width, epsilon: 1e-12)
+            added.withUnsafeBufferPointer { added in
+                Kernels.layerNorm(
+                    x.base, adding: residual ? added.baseAddress : nil, normalized: normalized.base,
+                    inverseDeviation: inverse.base, gamma: gamma, beta: beta, rows: rows, width: width, epsilon: 1e-12)
+            }
             for row in 0..<rows {
                 let line = values[(row * width)..<((row + 1) * width)].map(Double.init)
                 let mean = line.reduce(0, +) / Double(width)
@@ -125,6 +149,30 @@ struct KernelMathTests {
                     #expect(abs(Double(normalized[row * width + column]) - hat) < 1e-5, "width \(width)")
                     let y = hat * Double(gamma[column]) + Double(beta[column])
                     #expect(abs(Double(x[row * width + column]) - y) < 1e-5, "width \(width)")
+                }
+            }
+        }
+    }
+
+    @Test("LayerNorm's backward kernel matches the formula for widths that are not multiples of 16")
+    func layerNormBackward() {
+        for width in [5, 16, 37, 384] {
+            let rows = 3
+            let hat = (0..<(rows * width)).map { sin(Float($0) * 0.61) }
+            let dy = (0..<(rows * width)).map { cos(Float($0) * 0.23) }
+            let gamma = (0..<width).map { 1 + Float($0 % 9) * 0.05 }
+            let inverse: [Float] = [0.5, 2, 1.25]
+            let dx = FloatBuffer(uninitialized: rows * width)
+            Kernels.layerNormBackward(
+                dy, normalized: hat, inverseDeviation: inverse, gamma: gamma, into: dx.base, rows: rows, width: width)
+            for row in 0..<rows {
+                let range = (row * width)..<((row + 1) * width)
+                let g = range.map { Double(dy[$0]) * Double(gamma[$0 - row * width]) }
+                let meanG = g.reduce(0, +) / Double(width)
+                let meanGH = zip(g, range).map { $0 * Double(hat[$1]) }.reduce(0, +) / Double(width)
+                for (column, index) in range.enumerated() {
+                    let exact = Double(inverse[row]) * (g[column] - meanG - Double(hat[index]) * meanGH)
+                    #expect(abs(Double(dx[index]) - exact) < 1e-5, "width \(width)")
                 }
             }
         }

@@ -30,14 +30,23 @@ void lora_gelu(const float *x, float *y, long count);
 /// `dy[i] *= Φ(x[i]) + x[i] · φ(x[i])`, GELU's derivative at the pre-activation `x`.
 void lora_gelu_backward(const float *x, float *dy, long count);
 
-/// Softmax of each of `rows` rows of `width` in place, over the columns where `key_mask` is not 0;
-/// masked columns become 0, and a row with every column masked becomes all 0.
-void lora_masked_softmax(float *x, const float *key_mask, long rows, long width);
+/// Softmax of each of `rows` rows of `width` (at least 1) in place.
+void lora_softmax(float *x, long rows, long width);
 
-/// LayerNorm of each of `rows` rows of `width` in place (`x = x̂ · gamma + beta`); writes `x̂` to
-/// `normalized` and each row's 1/σ to `inverse_deviation`.
-void lora_layer_norm(float *x, float *normalized, float *inverse_deviation, const float *gamma,
-                     const float *beta, long rows, long width, float epsilon);
+/// Turns `dp`, the gradient of the softmax outputs `p` (`rows` rows of `width`), into the
+/// gradient of the scores in place: `dp = p ⊙ (dp − Σ p ⊙ dp)` per row.
+void lora_softmax_backward(const float *p, float *dp, long rows, long width);
+
+/// LayerNorm of each of `rows` rows of `width` in place (`x = x̂ · gamma + beta`), after adding
+/// `residual` (same shape) to `x` when it is not NULL; writes `x̂` to `normalized` and each row's
+/// 1/σ to `inverse_deviation`.
+void lora_layer_norm(float *x, const float *residual, float *normalized, float *inverse_deviation,
+                     const float *gamma, const float *beta, long rows, long width, float epsilon);
+
+/// The gradient of LayerNorm's input from its output gradient `dy`, written to `dx`, given the
+/// forward pass's `normalized` rows and each row's 1/σ.
+void lora_layer_norm_backward(const float *dy, const float *normalized, const float *inverse_deviation,
+                              const float *gamma, float *dx, long rows, long width);
 
 /// `e^x` for `count` values, the same function the kernels use (for tests).
 void lora_exp(const float *x, float *y, long count);

@@ -1,4 +1,4 @@
-/// Multi-head scaled dot-product self-attention over padded sequences; padded keys get no weight.
+/// Multi-head scaled dot-product self-attention within each sequence of a packed batch.
 ///
 /// Each head's products are small (T×T×d): the (sequence, head) pairs are spread over the
 /// workers, and each runs its products on its own thread.
@@ -10,32 +10,43 @@ enum Attention {
         }
     }
 
+    /// Where each sequence's `heads` score blocks of T×T start, and the total, for a packed batch.
+    static func scoreOffsets(_ batch: TokenBatch, heads: Int) -> (offsets: [Int], total: Int) {
+        var offsets: [Int] = []
+        var total = 0
+        for length in batch.lengths {
+            offsets.append(total)
+            total += heads * length * length
+        }
+        return (offsets, total)
+    }
+
     /// Each head's `softmax(Q Kᵀ / √d) V` from query, key and value side by side (`[N, 3·hidden]`);
-    /// returns the probabilities `[sequences, heads, T, T]` and the heads' outputs side by side,
-    /// `[N, hidden]`.
+    /// returns the probabilities (each sequence's `[heads, T, T]` one after the other) and the
+    /// heads' outputs side by side, `[N, hidden]`.
     static func forward(
         queryKeyValue: FloatBuffer, batch: TokenBatch, config: EncoderConfig
     ) -> (probabilities: FloatBuffer, context: FloatBuffer) {
-        let (length, width, heads, size) = (batch.length, config.hiddenSize, config.headCount, config.headSize)
+        let (width, heads, size) = (config.hiddenSize, config.headCount, config.headSize)
         let stride = 3 * width
         let (query, key, value) = (queryKeyValue.base, queryKeyValue.base + width, queryKeyValue.base + 2 * width)
-        let probabilities = FloatBuffer(uninitialized: batch.count * heads * length * length)
-        let context = FloatBuffer(uninitialized: batch.count * length * width)
+        let (blocks, total) = scoreOffsets(batch, heads: heads)
+        let probabilities = FloatBuffer(uninitialized: total)
+        let context = FloatBuffer(uninitialized: batch.tokenCount * width)
         let scale = 1 / Float(size).squareRoot()
-        batch.mask.withUnsafeBufferPointer { mask in
-            perHead(sequences: batch.count, heads: heads) { sequence, head in
-                let keyMask = mask.baseAddress! + sequence * length
-                let offset = sequence * length * width + head * size
-                let inputOffset = sequence * length * stride + head * size
-                let scores = probabilities.base + (sequence * heads + head) * length * length
-                BLAS.gemm(
-                    transposeB: true, m: length, n: length, k: size, alpha: scale,
-                    query + inputOffset, lda: stride, key + inputOffset, ldb: stride, scores, ldc: length)
-                Kernels.maskedSoftmax(scores, keyMask: keyMask, rows: length, width: length)
-                BLAS.gemm(
-                    m: length, n: size, k: length,
-                    scores, lda: length, value + inputOffset, ldb: stride, context.base + offset, ldc: width)
-            }
+        perHead(sequences: batch.count, heads: heads) { sequence, head in
+            let (length, first) = (batch.lengths[sequence], batch.offsets[sequence])
+            guard length > 0 else { return }
+            let offset = first * width + head * size
+            let inputOffset = first * stride + head * size
+            let scores = probabilities.base + blocks[sequence] + head * length * length
+            BLAS.gemm(
+                transposeB: true, m: length, n: length, k: size, alpha: scale,
+                query + inputOffset, lda: stride, key + inputOffset, ldb: stride, scores, ldc: length)
+            Kernels.softmax(scores, rows: length, width: length)
+            BLAS.gemm(
+                m: length, n: size, k: length,
+                scores, lda: length, value + inputOffset, ldb: stride, context.base + offset, ldc: width)
         }
         return (probabilities, context)
     }
@@ -46,20 +57,23 @@ enum Attention {
         contextGradient: FloatBuffer, probabilities: FloatBuffer, queryKeyValue: FloatBuffer, batch: TokenBatch,
         config: EncoderConfig
     ) -> FloatBuffer {
-        let (length, width, heads, size) = (batch.length, config.hiddenSize, config.headCount, config.headSize)
-        let rows = batch.count * length
+        let (width, heads, size) = (config.hiddenSize, config.headCount, config.headSize)
         let stride = 3 * width
         let (query, key, value) = (queryKeyValue.base, queryKeyValue.base + width, queryKeyValue.base + 2 * width)
-        let gradient = FloatBuffer(uninitialized: rows * stride)  // every head writes its columns of all three
+        let gradient = FloatBuffer(uninitialized: batch.tokenCount * stride)  // every head writes its columns of all three
         let (dQuery, dKey, dValue) = (gradient.base, gradient.base + width, gradient.base + 2 * width)
         let scale = 1 / Float(size).squareRoot()
         // One scratch block of T×T per (sequence, head), so that the pairs need no coordination.
-        let scoresGradients = FloatBuffer(uninitialized: batch.count * heads * length * length)
+        let (blocks, total) = scoreOffsets(batch, heads: heads)
+        let scoresGradients = FloatBuffer(uninitialized: total)
         perHead(sequences: batch.count, heads: heads) { sequence, head in
-            let scoresGradient = scoresGradients.base + (sequence * heads + head) * length * length
-            let offset = sequence * length * width + head * size
-            let inputOffset = sequence * length * stride + head * size
-            let p = probabilities.base + (sequence * heads + head) * length * length
+            let (length, first) = (batch.lengths[sequence], batch.offsets[sequence])
+            guard length > 0 else { return }
+            let block = blocks[sequence] + head * length * length
+            let scoresGradient = scoresGradients.base + block
+            let p = probabilities.base + block
+            let offset = first * width + head * size
+            let inputOffset = first * stride + head * size
             let dContext = contextGradient.base + offset
             // dP = dContext · Vᵀ; dV = Pᵀ · dContext
             BLAS.gemm(

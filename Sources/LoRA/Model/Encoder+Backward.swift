@@ -16,7 +16,7 @@ extension Encoder {
         _ index: Int, _ weights: EncoderLayerWeights, _ saved: LayerActivations, outputGradient: FloatBuffer,
         batch: TokenBatch, adapter: inout LoRAAdapter, needsInputGradient: Bool
     ) -> FloatBuffer? {
-        let rows = batch.count * batch.length
+        let rows = batch.tokenCount
         let (width, inner) = (config.hiddenSize, config.intermediateSize)
         func project(_ module: TargetModule, _ dy: FloatBuffer, into dx: FloatBuffer?) {
             linearBackward(

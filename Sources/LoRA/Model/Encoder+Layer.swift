@@ -1,17 +1,17 @@
 extension Encoder {
     /// One post-LayerNorm transformer layer: self-attention, residual and LayerNorm, then GELU
     /// feed-forward, residual and LayerNorm.
-    func layer<R: RandomNumberGenerator>(
+    func layer(
         _ index: Int, _ weights: EncoderLayerWeights, input: FloatBuffer, batch: TokenBatch,
-        adapter: LoRAAdapter?, training: Bool, random: inout R
+        adapter: LoRAAdapter?, dropout: Dropout?
     ) -> LayerActivations {
-        let rows = batch.count * batch.length
+        let rows = batch.tokenCount
         let (width, inner, epsilon) = (config.hiddenSize, config.intermediateSize, config.layerNormEpsilon)
         let saved = LayerActivations(input: input)
-        func project(_ module: TargetModule, _ x: FloatBuffer, random: inout R) -> FloatBuffer {
+        func project(_ module: TargetModule, _ x: FloatBuffer) -> FloatBuffer {
             let (y, adapted) = linear(
                 weights.linear(module), x, rows: rows, adapter: adapter, layer: index, module: module,
-                training: training, random: &random)
+                dropout: dropout)
             if let adapted { saved.adapters[module] = adapted }
             return y
         }
@@ -22,23 +22,23 @@ extension Encoder {
         for (block, module) in Self.attentionInputs.enumerated() {
             saved.adapters[module] = addAdapter(
                 input, rows: rows, inputSize: width, outputSize: width, into: saved.queryKeyValue.base + block * width,
-                ldy: stacked.outputSize, adapter: adapter, layer: index, module: module, training: training, random: &random)
+                ldy: stacked.outputSize, adapter: adapter, layer: index, module: module, dropout: dropout)
         }
         (saved.probabilities, saved.context) = Attention.forward(
             queryKeyValue: saved.queryKeyValue, batch: batch, config: config)
 
-        let attention = project(.attentionOutput, saved.context, random: &random)
-        Kernels.add(attention.base, input.base, into: attention.base, count: rows * width)
-        saved.attentionNorm = LayerNormPass(attention, weights.attentionNorm, rows: rows, width: width, epsilon: epsilon)
+        let attention = project(.attentionOutput, saved.context)
+        saved.attentionNorm = LayerNormPass(
+            attention, adding: input, weights.attentionNorm, rows: rows, width: width, epsilon: epsilon)
         saved.hidden = attention
 
-        saved.intermediatePre = project(.intermediate, saved.hidden, random: &random)
+        saved.intermediatePre = project(.intermediate, saved.hidden)
         saved.intermediate = FloatBuffer(uninitialized: rows * inner)
         Kernels.gelu(saved.intermediatePre.base, into: saved.intermediate.base, count: rows * inner)
 
-        let output = project(.output, saved.intermediate, random: &random)
-        Kernels.add(output.base, saved.hidden.base, into: output.base, count: rows * width)
-        saved.outputNorm = LayerNormPass(output, weights.outputNorm, rows: rows, width: width, epsilon: epsilon)
+        let output = project(.output, saved.intermediate)
+        saved.outputNorm = LayerNormPass(
+            output, adding: saved.hidden, weights.outputNorm, rows: rows, width: width, epsilon: epsilon)
         saved.output = output
         return saved
     }

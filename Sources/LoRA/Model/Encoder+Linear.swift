@@ -1,30 +1,31 @@
 extension Encoder {
     /// `x Wᵀ + b`, plus the adapter's `scale · dropout(x) Aᵀ Bᵀ` when the module has one.
-    func linear<R: RandomNumberGenerator>(
+    func linear(
         _ weights: LinearWeights, _ x: FloatBuffer, rows: Int,
-        adapter: LoRAAdapter?, layer: Int, module: TargetModule, training: Bool, random: inout R
+        adapter: LoRAAdapter?, layer: Int, module: TargetModule, dropout: Dropout?
     ) -> (output: FloatBuffer, adapter: AdapterActivations?) {
         let (inputSize, outputSize) = (weights.inputSize, weights.outputSize)
         let y = weights.forward(x, rows: rows)
         let adapted = addAdapter(
             x, rows: rows, inputSize: inputSize, outputSize: outputSize, into: y.base, ldy: outputSize, adapter: adapter,
-            layer: layer, module: module, training: training, random: &random)
+            layer: layer, module: module, dropout: dropout)
         return (y, adapted)
     }
 
     /// Adds the adapter's `scale · dropout(x) Aᵀ Bᵀ` to the `[rows, outputSize]` block at `y` (rows
-    /// `ldy` apart) when the module has one; returns what its backward pass needs.
-    func addAdapter<R: RandomNumberGenerator>(
+    /// `ldy` apart) when the module has one; returns what its backward pass needs. `dropout` is nil
+    /// outside training.
+    func addAdapter(
         _ x: FloatBuffer, rows: Int, inputSize: Int, outputSize: Int, into y: UnsafeMutablePointer<Float>, ldy: Int,
-        adapter: LoRAAdapter?, layer: Int, module: TargetModule, training: Bool, random: inout R
+        adapter: LoRAAdapter?, layer: Int, module: TargetModule, dropout: Dropout?
     ) -> AdapterActivations? {
         guard let adapter, let index = adapter.parameterIndex(layer: layer, module: module) else { return nil }
 
         let rank = adapter.rank
         var input = x
         var mask: FloatBuffer?
-        if training && adapter.dropout > 0 {
-            let keep = Self.dropoutMask(count: rows * inputSize, probability: adapter.dropout, random: &random)
+        if let dropout {
+            let keep = dropout.mask(layer: layer, module: module, rows: rows, width: inputSize)
             input = FloatBuffer(uninitialized: rows * inputSize)
             for position in 0..<(rows * inputSize) { input.base[position] = x.base[position] * keep.base[position] }
             mask = keep
@@ -101,19 +102,6 @@ extension Encoder {
                 downGradient.base, lda: rank, a.baseAddress!, ldb: inputSize, dropped.base, ldc: inputSize)
             for position in 0..<(rows * inputSize) { dx.base[position] += dropped.base[position] * mask.base[position] }
         }
-    }
-
-    /// Inverted-dropout factors: 0 with probability `probability`, else 1 / (1 − probability).
-    static func dropoutMask<R: RandomNumberGenerator>(count: Int, probability: Float, random: inout R) -> FloatBuffer {
-        let mask = FloatBuffer(uninitialized: count)
-        let kept = 1 / (1 - probability)
-        let threshold = UInt32(min(Double(probability) * 4_294_967_296, 4_294_967_295))
-        var bits: UInt64 = 0
-        for position in 0..<count {
-            bits = position & 1 == 0 ? random.next() : bits >> 32
-            mask.base[position] = UInt32(truncatingIfNeeded: bits) < threshold ? 0 : kept
-        }
-        return mask
     }
 }
 

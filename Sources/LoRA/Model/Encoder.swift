@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A frozen BERT-family encoder: embeddings and post-LayerNorm transformer layers, forward and backward.
 public struct Encoder: Sendable {
     /// The model's sizes.
@@ -20,24 +18,21 @@ public struct Encoder: Sendable {
     }
 
     /// Sentence embeddings as sentence-transformers computes them: mean of the last hidden states
-    /// over real tokens, L2-normalised; one row of `hiddenSize` per sequence.
+    /// over each sequence's tokens, L2-normalised; one row of `hiddenSize` per sequence.
     public func embed(_ batch: TokenBatch, adapter: LoRAAdapter? = nil) -> [[Float]] {
-        var unused = SystemRandomNumberGenerator()
-        let pass = forward(batch, adapter: adapter, training: false, random: &unused)
-        let pooled = SentencePooling.forward(pass.output, batch: batch, width: config.hiddenSize)
         let width = config.hiddenSize
-        return (0..<batch.count).map { row in Array(UnsafeBufferPointer(start: pooled.normalized.base + row * width, count: width)) }
+        let all = Self.gather(shardedForward(batch, adapter: adapter, dropout: nil), sequences: batch.count, width: width)
+        return (0..<batch.count).map { row in Array(UnsafeBufferPointer(start: all.base + row * width, count: width)) }
     }
 
-    /// Runs every layer over `batch`, keeping what the backward pass needs.
-    func forward<R: RandomNumberGenerator>(
-        _ batch: TokenBatch, adapter: LoRAAdapter?, training: Bool, random: inout R
-    ) -> EncoderPass {
-        precondition(batch.length <= config.maxPositions, "sequence longer than the model's position embeddings")
+    /// Runs every layer over `batch`, keeping what the backward pass needs; `dropout` is nil
+    /// outside training.
+    func forward(_ batch: TokenBatch, adapter: LoRAAdapter?, dropout: Dropout?) -> EncoderPass {
+        precondition(batch.longest <= config.maxPositions, "sequence longer than the model's position embeddings")
         let pass = EncoderPass(batch: batch, embeddings: embeddings(batch))
         for (index, layer) in weights.layers.enumerated() {
             let activations = self.layer(
-                index, layer, input: pass.output, batch: batch, adapter: adapter, training: training, random: &random)
+                index, layer, input: pass.output, batch: batch, adapter: adapter, dropout: dropout)
             pass.layers.append(activations)
             pass.output = activations.output
         }
@@ -47,16 +42,18 @@ public struct Encoder: Sendable {
     /// Word + position + token-type (0) embeddings, LayerNormed, `[N, hidden]`.
     func embeddings(_ batch: TokenBatch) -> FloatBuffer {
         let width = config.hiddenSize
-        let rows = batch.count * batch.length
+        let rows = batch.tokenCount
         let x = FloatBuffer(uninitialized: rows * width)
-        for row in 0..<rows {
-            let id = Int(batch.ids[row])
-            precondition(id >= 0 && id < config.vocabularySize, "token id \(id) outside the vocabulary")
-            let word = weights.wordEmbeddings.base + id * width
-            let position = weights.positionEmbeddings.base + (row % batch.length) * width
-            let type = weights.tokenTypeEmbeddings.base
-            let line = x.base + row * width
-            for column in 0..<width { line[column] = word[column] + position[column] + type[column] }
+        let type = weights.tokenTypeEmbeddings.base
+        for sequence in 0..<batch.count {
+            for (position, row) in batch.rows(of: sequence).enumerated() {
+                let id = Int(batch.ids[row])
+                precondition(id >= 0 && id < config.vocabularySize, "token id \(id) outside the vocabulary")
+                let word = weights.wordEmbeddings.base + id * width
+                let place = weights.positionEmbeddings.base + position * width
+                let line = x.base + row * width
+                for column in 0..<width { line[column] = word[column] + place[column] + type[column] }
+            }
         }
         _ = LayerNormPass(x, weights.embeddingNorm, rows: rows, width: width, epsilon: config.layerNormEpsilon)
         return x
@@ -64,29 +61,14 @@ public struct Encoder: Sendable {
 }
 
 extension Encoder {
-    /// Sentence embeddings of `encodings` in their order, computed in passes of at most
-    /// `batchSize` encodings of similar length, so padding to the longest of a pass costs little.
-    ///
-    /// With several passes, each runs whole on one thread, side by side: no thread waits for
-    /// another between the products of a pass. A single pass splits its products instead.
+    /// Sentence embeddings of `encodings` in their order, in forward passes of at most about
+    /// `batchSize` encodings on each thread.
     public func embed(
-        _ encodings: [WordPieceTokenizer.Encoding], batchSize: Int, paddingID: Int, adapter: LoRAAdapter? = nil
+        _ encodings: [WordPieceTokenizer.Encoding], batchSize: Int, adapter: LoRAAdapter? = nil
     ) -> [[Float]] {
-        let order = encodings.indices.sorted { encodings[$0].ids.count < encodings[$1].ids.count }
-        // More than one pass: as many as fit `batchSize`, rounded up to a multiple of the threads,
-        // so that every thread gets an equal share.
-        var passes = (order.count + max(1, batchSize) - 1) / max(1, batchSize)
-        if passes > 1 { passes = (passes + Workers.count - 1) / Workers.count * Workers.count }
-        let size = max(1, (order.count + max(1, passes) - 1) / max(1, passes))
-        let runs = stride(from: 0, to: order.count, by: size).map { order[$0..<min($0 + size, order.count)] }
-        let results = Mutex([[Float]](repeating: [], count: encodings.count))
-        Workers.run(runs.count) { piece in
-            let run = runs[runs.count - 1 - piece]  // the longest first, so that no long pass runs alone at the end
-            let vectors = embed(TokenBatch(run.map { encodings[$0] }, paddingID: paddingID), adapter: adapter)
-            results.withLock { embeddings in
-                for (index, embedding) in zip(run, vectors) { embeddings[index] = embedding }
-            }
+        let chunk = max(1, batchSize) * (Workers.isInside ? 1 : Workers.count)
+        return stride(from: 0, to: encodings.count, by: chunk).flatMap { start in
+            embed(TokenBatch(Array(encodings[start..<min(start + chunk, encodings.count)])), adapter: adapter)
         }
-        return results.withLock { $0 }
     }
 }

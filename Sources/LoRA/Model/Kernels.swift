@@ -17,23 +17,18 @@ enum Kernels {
         }
     }
 
-    /// `y = x + residual`, element-wise over `count` values.
-    static func add(_ x: UnsafePointer<Float>, _ residual: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-        Workers.forEachRange(count, grain: valueGrain) { range in
-            for index in range { y[index] = x[index] + residual[index] }
-        }
-    }
-
-    /// LayerNorm of each row in place; keeps the normalised values and each row's 1/σ for the backward pass.
+    /// LayerNorm of each row in place, after adding `residual` to `x` when given; keeps the
+    /// normalised values and each row's 1/σ for the backward pass.
     static func layerNorm(
-        _ x: UnsafeMutablePointer<Float>, normalized: UnsafeMutablePointer<Float>, inverseDeviation: UnsafeMutablePointer<Float>,
-        gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, rows: Int, width: Int, epsilon: Float
+        _ x: UnsafeMutablePointer<Float>, adding residual: UnsafePointer<Float>?, normalized: UnsafeMutablePointer<Float>,
+        inverseDeviation: UnsafeMutablePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+        rows: Int, width: Int, epsilon: Float
     ) {
         Workers.forEachRange(rows, grain: rowGrain) { range in
             let offset = range.lowerBound * width
             lora_layer_norm(
-                x + offset, normalized + offset, inverseDeviation + range.lowerBound, gamma, beta, range.count, width,
-                epsilon)
+                x + offset, residual.map { $0 + offset }, normalized + offset, inverseDeviation + range.lowerBound,
+                gamma, beta, range.count, width, epsilon)
         }
     }
 
@@ -43,25 +38,10 @@ enum Kernels {
         gamma: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, rows: Int, width: Int
     ) {
         Workers.forEachRange(rows, grain: rowGrain) { range in
-            for row in range {
-                let gradient = dy + row * width
-                let hat = normalized + row * width
-                let out = dx + row * width
-                var meanGradient: Float = 0
-                var meanGradientHat: Float = 0
-                for column in 0..<width {
-                    let g = gradient[column] * gamma[column]
-                    meanGradient += g
-                    meanGradientHat += g * hat[column]
-                }
-                meanGradient /= Float(width)
-                meanGradientHat /= Float(width)
-                let inverse = inverseDeviation[row]
-                for column in 0..<width {
-                    let g = gradient[column] * gamma[column]
-                    out[column] = inverse * (g - meanGradient - hat[column] * meanGradientHat)
-                }
-            }
+            let offset = range.lowerBound * width
+            lora_layer_norm_backward(
+                dy + offset, normalized + offset, inverseDeviation + range.lowerBound, gamma, dx + offset, range.count,
+                width)
         }
     }
 
@@ -79,19 +59,13 @@ enum Kernels {
         }
     }
 
-    /// Softmax of each row in place over the columns where `keyMask` is 1; masked columns become 0.
-    static func maskedSoftmax(_ x: UnsafeMutablePointer<Float>, keyMask: UnsafePointer<Float>, rows: Int, width: Int) {
-        lora_masked_softmax(x, keyMask, rows, width)
+    /// Softmax of each row in place.
+    static func softmax(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        lora_softmax(x, rows, width)
     }
 
     /// Turns `dp`, the gradient of softmax outputs `p`, into the gradient of the scores, in place.
     static func softmaxBackward(_ p: UnsafePointer<Float>, _ dp: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
-        for row in 0..<rows {
-            let probabilities = p + row * width
-            let gradient = dp + row * width
-            var dot: Float = 0
-            for column in 0..<width { dot += probabilities[column] * gradient[column] }
-            for column in 0..<width { gradient[column] = probabilities[column] * (gradient[column] - dot) }
-        }
+        lora_softmax_backward(p, dp, rows, width)
     }
 }

@@ -4,7 +4,7 @@ final class LayerActivations {
     let input: FloatBuffer
     /// Query, key and value projections side by side, `[N, 3·hidden]`.
     var queryKeyValue: FloatBuffer
-    /// Attention probabilities, `[sequences, heads, T, T]`.
+    /// Attention probabilities: each sequence's `[heads, T, T]`, one after the other.
     var probabilities: FloatBuffer
     /// The heads' outputs side by side, `[N, hidden]`.
     var context: FloatBuffer

@@ -11,12 +11,13 @@ struct LayerNormPass {
         self.inverseDeviation = inverseDeviation
     }
 
-    /// Normalises each of the `rows` rows of `x` in place with `weights`.
-    init(_ x: FloatBuffer, _ weights: LayerNormWeights, rows: Int, width: Int, epsilon: Float) {
+    /// Normalises each of the `rows` rows of `x` in place with `weights`, after adding `residual`
+    /// to `x` when given.
+    init(_ x: FloatBuffer, adding residual: FloatBuffer? = nil, _ weights: LayerNormWeights, rows: Int, width: Int, epsilon: Float) {
         normalized = FloatBuffer(uninitialized: rows * width)
         inverseDeviation = FloatBuffer(uninitialized: rows)
         Kernels.layerNorm(
-            x.base, normalized: normalized.base, inverseDeviation: inverseDeviation.base,
+            x.base, adding: residual?.base, normalized: normalized.base, inverseDeviation: inverseDeviation.base,
             gamma: weights.gamma.base, beta: weights.beta.base, rows: rows, width: width, epsilon: epsilon)
     }
 

@@ -7,22 +7,18 @@ enum SentencePooling {
         let normalized: FloatBuffer
     }
 
-    /// Pools `hidden` (`[sequences × T, width]`) over each sequence's mask, then normalises each row.
+    /// Pools `hidden` (`[tokens, width]`) over each sequence's rows, then normalises each row.
     static func forward(_ hidden: FloatBuffer, batch: TokenBatch, width: Int) -> Pooled {
         let mean = FloatBuffer(zeros: batch.count * width)
         let normalized = FloatBuffer(zeros: batch.count * width)
         var norms: [Float] = []
         for sequence in 0..<batch.count {
             let row = mean.base + sequence * width
-            var tokens: Float = 0
-            for position in 0..<batch.length {
-                let weight = batch.mask[sequence * batch.length + position]
-                guard weight != 0 else { continue }
-                tokens += weight
-                let line = hidden.base + (sequence * batch.length + position) * width
-                for column in 0..<width { row[column] += weight * line[column] }
+            for token in batch.rows(of: sequence) {
+                let line = hidden.base + token * width
+                for column in 0..<width { row[column] += line[column] }
             }
-            let divisor = max(tokens, 1e-9)
+            let divisor = max(Float(batch.lengths[sequence]), 1e-9)
             var squares: Float = 0
             for column in 0..<width {
                 row[column] /= divisor
@@ -36,9 +32,9 @@ enum SentencePooling {
         return Pooled(mean: mean, norms: norms, normalized: normalized)
     }
 
-    /// The gradient of the hidden states `[sequences × T, width]` from the gradient of the normalised embeddings.
+    /// The gradient of the hidden states `[tokens, width]` from the gradient of the normalised embeddings.
     static func backward(_ gradient: FloatBuffer, pooled: Pooled, batch: TokenBatch, width: Int) -> FloatBuffer {
-        let hiddenGradient = FloatBuffer(zeros: batch.count * batch.length * width)
+        let hiddenGradient = FloatBuffer(uninitialized: batch.tokenCount * width)  // every row is a sequence's
         var meanGradient = [Float](repeating: 0, count: width)
         for sequence in 0..<batch.count {
             let n = pooled.normalized.base + sequence * width
@@ -51,14 +47,10 @@ enum SentencePooling {
             } else {
                 for column in 0..<width { meanGradient[column] = g[column] / 1e-12 }
             }
-            var tokens: Float = 0
-            for position in 0..<batch.length { tokens += batch.mask[sequence * batch.length + position] }
-            let divisor = max(tokens, 1e-9)
-            for position in 0..<batch.length {
-                let weight = batch.mask[sequence * batch.length + position]
-                guard weight != 0 else { continue }
-                let line = hiddenGradient.base + (sequence * batch.length + position) * width
-                for column in 0..<width { line[column] = meanGradient[column] * weight / divisor }
+            let divisor = max(Float(batch.lengths[sequence]), 1e-9)
+            for token in batch.rows(of: sequence) {
+                let line = hiddenGradient.base + token * width
+                for column in 0..<width { line[column] = meanGradient[column] / divisor }
             }
         }
         return hiddenGradient

@@ -60,6 +60,15 @@ enum Workers {
         }
     }
 
+    /// `body(piece)` for each piece in `0..<pieces`, spread over the threads as `run` does; the
+    /// results in piece order.
+    static func map<Result>(_ pieces: Int, _ body: (Int) -> Result) -> [Result] {
+        let results = UnsafeMutablePointer<Result>.allocate(capacity: max(pieces, 1))
+        defer { results.deallocate() }
+        run(pieces) { piece in (results + piece).initialize(to: body(piece)) }
+        return (0..<pieces).map { (results + $0).move() }
+    }
+
     /// Splits `0..<total` into one contiguous range per thread (each at least `grain` long,
     /// aligned to `alignment`) and runs `body` on each.
     static func forEachRange(_ total: Int, grain: Int = 1, alignment: Int = 1, _ body: (Range<Int>) -> Void) {

@@ -19,6 +19,12 @@ public struct Parameter: Sendable, Equatable {
         self.gradient = [Float](repeating: 0, count: value.count)
     }
 
+    /// Adds `other`, a gradient of the same count, to the gradient.
+    mutating func addGradient(_ other: [Float]) {
+        precondition(other.count == gradient.count, "\(name): adding \(other.count) gradients to \(gradient.count)")
+        for index in gradient.indices { gradient[index] += other[index] }
+    }
+
     /// Sets the gradient to zero.
     public mutating func zeroGradient() {
         for index in gradient.indices { gradient[index] = 0 }
