@@ -7,11 +7,14 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-int lora_retain_freed_memory(void) {
+int lora_retain_freed_memory(int one_heap) {
     // A fixed threshold also turns off glibc's dynamic one, which starts at 128 KiB.
     int mmap = mallopt(M_MMAP_THRESHOLD, 32 << 20);
     int trim = mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    return mmap && trim;
+    // One heap for every thread: the shards of a step run on whichever pool threads are free, and
+    // with a heap per thread each would keep its own copy of the freed activations.
+    int arenas = one_heap ? mallopt(M_ARENA_MAX, 1) : 1;
+    return mmap && trim && arenas;
 }
 
 int lora_thread_niceness(void) {

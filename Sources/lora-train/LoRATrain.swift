@@ -16,9 +16,10 @@ struct LoRATrain: AsyncParsableCommand {
 
     /// Parses and runs a command, with freed activation memory kept for the next pass.
     static func main() async {
-        retainFreedMemory()
         do {
             var command = try parseAsRoot()
+            // The server's threads keep a heap each; training shares one (see retainFreedMemory).
+            retainFreedMemory(sharedHeap: !(command is ServeCommand))
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {

@@ -7,9 +7,9 @@
 // MARK: - System calls (SystemCalls.c)
 
 /// Keeps freed blocks up to 32 MiB in the heap for reuse instead of returning them to the kernel,
-/// so that the activations of one pass reuse the pages of the last one without page faults.
-/// Returns 0 when glibc refused a setting.
-int lora_retain_freed_memory(void);
+/// so that the activations of one pass reuse the pages of the last one without page faults; with
+/// `one_heap`, in one heap (arena) shared by all threads. Returns 0 when glibc refused a setting.
+int lora_retain_freed_memory(int one_heap);
 
 /// The calling thread's nice value (-20...19).
 int lora_thread_niceness(void);
