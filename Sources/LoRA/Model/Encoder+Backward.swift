@@ -28,7 +28,8 @@ extension Encoder {
         let intermediate = FloatBuffer(zeros: rows * inner)
         project(.output, outputSum, into: intermediate)
         Kernels.geluBackward(saved.intermediatePre.base, intermediate.base, count: rows * inner)
-        let hidden = outputSum.copy()
+        // The residual's share and the feed-forward's, summed in place: nothing reads outputSum after.
+        let hidden = outputSum
         project(.intermediate, intermediate, into: hidden)
 
         let attentionSum = saved.attentionNorm.backward(hidden, weights.attentionNorm, rows: rows, width: width)
@@ -40,7 +41,7 @@ extension Encoder {
 
         // The input gradient of query, key and value in one product with the stacked weights.
         let stacked = weights.queryKeyValue
-        let input = needsInputGradient ? attentionSum.copy() : nil
+        let input = needsInputGradient ? attentionSum : nil  // summed in place, as `hidden` above
         if let input { stacked.addInputGradient(stackedGradient, rows: rows, to: input) }
         for (block, module) in Self.attentionInputs.enumerated() {
             adapterBackward(
