@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <malloc.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -24,6 +25,10 @@ int lora_thread_niceness(void) {
 
 int lora_set_thread_niceness(int niceness) {
     return setpriority(PRIO_PROCESS, (id_t)gettid(), niceness);
+}
+
+int lora_name_thread(const char *name) {
+    return prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0);
 }
 
 int lora_set_thread_idle_policy(void) {

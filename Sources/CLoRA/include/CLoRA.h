@@ -11,6 +11,10 @@
 /// `one_heap`, in one heap (arena) shared by all threads. Returns 0 when glibc refused a setting.
 int lora_retain_freed_memory(int one_heap);
 
+/// Names the calling thread (the kernel keeps the first 15 bytes), as `top -H` and
+/// `/proc/self/task/*/comm` show it. Returns 0 on success.
+int lora_name_thread(const char *name);
+
 /// The calling thread's nice value (-20...19).
 int lora_thread_niceness(void);
 

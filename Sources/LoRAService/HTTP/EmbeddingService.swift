@@ -27,7 +27,7 @@ public final class EmbeddingService: Sendable {
             // The worker holds the queue and a copy of the encoder, never the service, so that
             // releasing the service stops it.
             let thread = Thread { [queue, encoder] in
-                Self.nameCurrentThread("lora-embed")
+                nameCurrentThread("lora-embed")
                 Self.work(queue, encoder: encoder)
             }
             thread.start()
@@ -53,15 +53,6 @@ public final class EmbeddingService: Sendable {
         return await withCheckedContinuation { continuation in
             queue.append(PendingEmbedding(
                 encodings: encodings, adapterDirectory: adapterDirectory, adapter: adapter, reply: continuation))
-        }
-    }
-
-    /// Names the calling thread (15 bytes at most) as `top` and `/proc/self/task/*/comm` show it.
-    /// On Linux through `/proc/thread-self/comm`: `Thread.current.name` set as a new thread starts
-    /// is sometimes lost there (about one thread in twenty).
-    private static func nameCurrentThread(_ name: String) {
-        do { try name.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8) } catch {
-            Thread.current.name = name
         }
     }
 

@@ -6,8 +6,7 @@ extension JobQueue {
     /// the thread runs at the configured priority.
     func startWorker(for job: Job) {
         let thread = Thread { [self] in
-            // Linux takes a thread's name (15 bytes at most) from the calling thread only.
-            Thread.current.name = "lora-job"
+            nameCurrentThread("lora-job")
             configuration.priority.applyToCurrentThread()
             let outcome = self.train(job)
             let now = self.configuration.now()
