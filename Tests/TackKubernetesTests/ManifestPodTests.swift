@@ -10,7 +10,7 @@ struct ManifestPodTests {
         #expect(Self.deployments.map(\.name).sorted() == ["lora-train", "lora-train-canary", "tack-controller"])
     }
 
-    @Test("a pod runs as non-root uid 65532 with the RuntimeDefault seccomp profile", arguments: deployments)
+    @Test("a pod runs as non-root uid 65532 with the RuntimeDefault seccomp profile and no service links", arguments: deployments)
     func podSecurity(_ deployment: ManifestObject) throws {
         let pod = try #require(deployment.podSpec)
         for container in deployment.containers {
@@ -22,6 +22,7 @@ struct ManifestPodTests {
         for key in ["hostNetwork", "hostPID", "hostIPC"] {
             #expect(pod[key]?.bool != true, "\(pod.place): \(key)")
         }
+        #expect(pod["enableServiceLinks"]?.bool == false, "\(pod.place): enableServiceLinks")
     }
 
     @Test("every container drops all capabilities, cannot escalate and has a read-only root", arguments: deployments)
@@ -70,10 +71,16 @@ struct ManifestPodTests {
         }
     }
 
-    @Test("only emptyDir and claimed volumes are writable; configs and secrets are mounted read-only", arguments: deployments)
+    @Test("only emptyDir and claimed volumes are writable, each emptyDir limited in size; configs and secrets are mounted read-only",
+          arguments: deployments)
     func volumes(_ deployment: ManifestObject) throws {
         let pod = try #require(deployment.podSpec)
         let volumes = Dictionary(uniqueKeysWithValues: (pod["volumes"]?.items ?? []).compactMap { v in v["name"]?.string.map { ($0, v) } })
+        for volume in volumes.values {
+            guard let emptyDir = volume["emptyDir"] else { continue }
+            let limit = emptyDir["sizeLimit"]?.string.flatMap(Self.bytes)
+            #expect(limit.map { $0 > 0 } == true, "\(emptyDir.place): emptyDir needs a sizeLimit")
+        }
         for container in deployment.containers {
             for mount in container["volumeMounts"]?.items ?? [] {
                 let name = mount["name"]?.string ?? ""

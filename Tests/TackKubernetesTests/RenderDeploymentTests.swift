@@ -114,17 +114,18 @@ struct RenderDeploymentTests {
         #expect(spec["progressDeadlineSeconds"] == 600 && spec["revisionHistoryLimit"] == 3)
     }
 
-    @Test("pods run as a non-root user with no service account token and the runtime's seccomp profile")
+    @Test("pods run as a non-root user with no service account token, no service links and the runtime's seccomp profile")
     func podSecurity() throws {
         let pod = try #require(Self.renderer.deployment(try Self.spec(.stable))[path: ["spec", "template", "spec"]])
         #expect(pod["automountServiceAccountToken"] == false)
+        #expect(pod["enableServiceLinks"] == false)
         #expect(pod["securityContext"] == [
             "runAsNonRoot": true, "runAsUser": 65532, "runAsGroup": 65532, "fsGroup": 65532,
             "seccompProfile": ["type": "RuntimeDefault"],
         ])
     }
 
-    @Test("the container drops every capability, cannot escalate and has a read-only root with writable emptyDirs")
+    @Test("the container drops every capability, cannot escalate and has a read-only root with writable emptyDirs of 1Gi each")
     func containerSecurity() throws {
         let deployment = Self.renderer.deployment(try Self.spec(.stable))
         let container = try container(deployment)
@@ -133,8 +134,22 @@ struct RenderDeploymentTests {
         ])
         #expect(container["volumeMounts"] == [["name": "tmp", "mountPath": "/tmp"], ["name": "var-lib-web", "mountPath": "/var/lib/web"]])
         #expect(deployment[path: ["spec", "template", "spec", "volumes"]] == [
-            ["name": "tmp", "emptyDir": [:]], ["name": "var-lib-web", "emptyDir": [:]],
+            ["name": "tmp", "emptyDir": ["sizeLimit": "1Gi"]], ["name": "var-lib-web", "emptyDir": ["sizeLimit": "1Gi"]],
         ])
+        #expect(deployment[path: ["spec", "template", "spec", "enableServiceLinks"]] == false)
+    }
+
+    @Test("the account's writable volume size limit applies to every emptyDir, as a Kubernetes quantity")
+    func writableVolumeSizeLimit() throws {
+        let cases: [(bytes: Int, quantity: JSONValue)] = [(256 << 20, "256Mi"), (2 << 30, "2Gi"), (1_000_000_000, "1000000000")]
+        for (bytes, quantity) in cases {
+            let options = KubernetesWorkloadOptions(namespace: "prod", writablePaths: ["/tmp", "/cache"], writableVolumeSizeLimitBytes: bytes)
+            let deployment = DeploymentRenderer(options: options).deployment(try Self.spec(.stable))
+            #expect(deployment[path: ["spec", "template", "spec", "volumes"]] == [
+                ["name": "tmp", "emptyDir": ["sizeLimit": quantity]], ["name": "cache", "emptyDir": ["sizeLimit": quantity]],
+            ])
+        }
+        #expect(KubernetesWorkloadOptions(namespace: "prod").writableVolumeSizeLimitBytes == 1 << 30)
     }
 
     @Test("writable paths get distinct valid volume names")

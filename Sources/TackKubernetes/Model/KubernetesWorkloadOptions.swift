@@ -12,6 +12,8 @@ public struct KubernetesWorkloadOptions: Sendable, Hashable {
     public var livenessPath: String
     /// Directories mounted writable (emptyDir) over the read-only root, or nil for `/tmp` and `/var/lib/<app>`.
     public var writablePaths: [String]?
+    /// The size limit of each writable directory in bytes (default 1 GiB); the kubelet evicts a pod that exceeds it.
+    public var writableVolumeSizeLimitBytes: Int
     /// The user, group and fsGroup id the pods run as.
     public var userID: Int
     /// The CPU request in thousandths of a core.
@@ -30,7 +32,8 @@ public struct KubernetesWorkloadOptions: Sendable, Hashable {
         namespace: String, routing: Routing = .replicas, containerPort: Int = 8080, readinessPath: String = "/readyz",
         livenessPath: String = "/healthz", writablePaths: [String]? = nil, userID: Int = 65532,
         cpuRequestMillicores: Int = 500, cpuLimitMillicores: Int = 2000, memoryRequestBytes: Int? = nil,
-        progressDeadlineSeconds: Int = 600, revisionHistoryLimit: Int = 3
+        progressDeadlineSeconds: Int = 600, revisionHistoryLimit: Int = 3,
+        writableVolumeSizeLimitBytes: Int = 1 << 30
     ) {
         self.namespace = namespace
         self.routing = routing
@@ -44,6 +47,8 @@ public struct KubernetesWorkloadOptions: Sendable, Hashable {
         self.memoryRequestBytes = memoryRequestBytes
         self.progressDeadlineSeconds = progressDeadlineSeconds
         self.revisionHistoryLimit = revisionHistoryLimit
+        precondition(writableVolumeSizeLimitBytes > 0, "a writable volume needs a positive size limit")
+        self.writableVolumeSizeLimitBytes = writableVolumeSizeLimitBytes
     }
 
     /// The writable directories for `app`.

@@ -39,7 +39,10 @@ struct DeploymentRenderer: Sendable {
         ["metadata": ["annotations": [ObjectLabels.trackAnnotation: .string(track.rawValue)]]]
     }
 
-    /// The pod template: labels, Prometheus annotations, and a hardened pod with one container.
+    /// The pod template: labels, Prometheus annotations, and a hardened pod with one container. The
+    /// pod gets no service links: Kubernetes would otherwise put `<SERVICE>_PORT`,
+    /// `<SERVICE>_SERVICE_HOST` and the like into the environment for every Service in the namespace
+    /// (`LORA_TRAIN_PORT` for a Service `lora-train`), among the app's own `PORT` and `LORA_*`.
     private func podTemplate(_ spec: TrackSpec, color: BlueGreenColor?, podTrack: Track?) -> JSONValue {
         let labels = PodLabels.template(app: spec.app, track: spec.track, color: color, podTrack: podTrack, image: spec.image)
         let annotations = [
@@ -54,13 +57,15 @@ struct DeploymentRenderer: Sendable {
             "seccompProfile": ["type": "RuntimeDefault"],
         ]
         let volumes = WritableVolume.volumes(options.writablePaths(app: spec.app))
+        let emptyDir: JSONValue = ["sizeLimit": .string(ResourceQuantity.memory(bytes: options.writableVolumeSizeLimitBytes))]
         return [
             "metadata": ["labels": .strings(labels), "annotations": .strings(annotations)],
             "spec": [
                 "automountServiceAccountToken": false,
+                "enableServiceLinks": false,
                 "securityContext": securityContext,
                 "containers": [container(spec, volumes: volumes)],
-                "volumes": .array(volumes.map { ["name": .string($0.name), "emptyDir": [:]] }),
+                "volumes": .array(volumes.map { ["name": .string($0.name), "emptyDir": emptyDir] }),
             ],
         ]
     }

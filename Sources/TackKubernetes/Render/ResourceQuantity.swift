@@ -1,7 +1,7 @@
 /// Kubernetes resource quantities as Tack writes them: whole cores, GiB and MiB in the form the API
 /// server stores them (`2`, `1Gi`, `512Mi`), so they read back as written.
 enum ResourceQuantity {
-    /// Memory: whole gibibytes as `<n>Gi`, whole mebibytes as `<n>Mi`, other amounts as plain bytes.
+    /// Memory or storage: whole gibibytes as `<n>Gi`, whole mebibytes as `<n>Mi`, other amounts as plain bytes.
     static func memory(bytes: Int) -> String {
         guard bytes > 0 else { return "\(bytes)" }
         if bytes % (1 << 30) == 0 { return "\(bytes >> 30)Gi" }

@@ -1,4 +1,4 @@
-/// A writable emptyDir mounted over the read-only root filesystem.
+/// A writable emptyDir, limited in size, mounted over the read-only root filesystem.
 struct WritableVolume: Sendable, Hashable {
     /// The volume's name: the path's DNS label (`/var/lib/web` → `var-lib-web`), numbered when taken.
     var name: String
