@@ -7,7 +7,8 @@ import Testing
 @testable import tack
 
 /// How `tack` wires Kubernetes accounts to clients: the accounts file's `qps` and `burst` reach the
-/// client, and a client whose account changed is shut down. No request is sent, so no server runs.
+/// client, a client whose account changed is shut down, and so is one that no rollout used for a
+/// while. No request is sent, so no server runs.
 @Suite("account wiring")
 struct AccountWiringTests {
     /// A wiring and a kubeconfig with a bearer token, in a folder of their own (removed by the caller).
@@ -60,5 +61,43 @@ struct AccountWiringTests {
         #expect(first.isShutDown)
         #expect(!second.isShutDown)
         second.shutdown()
+    }
+
+    @Test("drivers that no rollout asked for during the idle time are shut down; the ones in use stay")
+    func idleDriversAreReleased() async throws {
+        let (wiring, kubeconfig, directory) = try Self.wiring()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let account = { (name: String) in
+            Account(name: name, scope: "aws", kind: .kubernetes(KubernetesAccount(kubeconfig: kubeconfig)))
+        }
+        _ = try await wiring.driver(for: account("eks-old"))
+        let old = try #require(await wiring.kubernetesClient("eks-old"))
+        let start = ContinuousClock.now
+        _ = try await wiring.driver(for: account("eks-prod"))
+        let inUse = try #require(await wiring.kubernetesClient("eks-prod"))
+
+        // Nothing is idle long enough yet.
+        #expect(await wiring.releaseIdleDrivers(idle: .seconds(600), now: start + .seconds(300)) == [])
+        #expect(!old.isShutDown)
+
+        // A rollout pass asks for eks-prod again; eks-old was last asked for before `start`. An idle
+        // time as long as that request took keeps eks-prod and lets eks-old go, however slow the machine.
+        try await Task.sleep(for: .milliseconds(20))
+        let beforeRequest = ContinuousClock.now
+        _ = try await wiring.driver(for: account("eks-prod"))
+        let afterRequest = ContinuousClock.now
+        let released = await wiring.releaseIdleDrivers(idle: afterRequest - beforeRequest, now: afterRequest)
+        #expect(released == ["eks-old"])
+        #expect(old.isShutDown)
+        #expect(await wiring.kubernetesClient("eks-old") == nil)
+        #expect(await wiring.kubernetesClient("eks-prod") === inUse)
+        #expect(!inUse.isShutDown)
+
+        // A rollout that needs the released account again gets a new client.
+        _ = try await wiring.driver(for: account("eks-old"))
+        let renewed = try #require(await wiring.kubernetesClient("eks-old"))
+        #expect(renewed !== old && !renewed.isShutDown)
+        renewed.shutdown()
+        inUse.shutdown()
     }
 }

@@ -39,9 +39,10 @@ struct ControllerCommand: AsyncParsableCommand {
             let store = try EngineStore(path: local.home.path + "/engine.db")
             let token = try ControllerToken.loadOrCreate(home: local.home.path)
             if localRuntime { try await local.up() }
-            let engine = Engine(store: store, connector: AccountWiring(runtime: local, runsLocalRuntime: localRuntime))
+            let wiring = AccountWiring(runtime: local, runsLocalRuntime: localRuntime)
+            let engine = Engine(store: store, connector: wiring)
             let server = ControllerServer(engine: engine, token: token, configuration: ControllerConfiguration(host: host, port: port))
-            try await serve(server, supervising: local, tokenPath: ControllerToken.path(home: local.home.path))
+            try await serve(server, supervising: local, releasingIdle: wiring, tokenPath: ControllerToken.path(home: local.home.path))
         } catch let error as ExitCode {
             throw error
         } catch {
@@ -50,12 +51,15 @@ struct ControllerCommand: AsyncParsableCommand {
         }
     }
 
-    /// Serves until SIGTERM or SIGINT, supervising the runtime meanwhile.
-    private func serve(_ server: ControllerServer, supervising local: LocalRuntime, tokenPath: String) async throws {
+    /// Serves until SIGTERM or SIGINT, supervising the runtime and closing idle accounts' drivers meanwhile.
+    private func serve(
+        _ server: ControllerServer, supervising local: LocalRuntime, releasingIdle wiring: AccountWiring, tokenPath: String
+    ) async throws {
         let host = server.configuration.host.contains(":") ? "[\(server.configuration.host)]" : server.configuration.host
         let isListening = Mutex(false)
         do {
-            try await server.run(alongside: localRuntime ? [{ await local.supervise() }] : []) { port in
+            let supervision: [@Sendable () async -> Void] = localRuntime ? [{ await local.supervise() }] : []
+            try await server.run(alongside: supervision + [{ await Self.releaseIdleDrivers(of: wiring) }]) { port in
                 isListening.withLock { $0 = true }
                 Console.out("tack controller listening on http://\(host):\(port) (token in \(tokenPath))\n")
             }
@@ -64,6 +68,20 @@ struct ControllerCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
     }
+
+    /// Closes, once a minute, the Kubernetes drivers and watches of accounts that no rollout has
+    /// used for `driverIdleMinutes`, until the task is cancelled.
+    private static func releaseIdleDrivers(of wiring: AccountWiring) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: .seconds(60)) } catch { return }
+            for account in await wiring.releaseIdleDrivers(idle: .seconds(driverIdleMinutes * 60)) {
+                Console.out("tack controller: closed the watches of Kubernetes account \(account): no rollout used it for \(driverIdleMinutes) minutes\n")
+            }
+        }
+    }
+
+    /// How long a Kubernetes account's driver is kept after the last rollout pass that used it.
+    static let driverIdleMinutes = 10
 
     /// `HOST:PORT` (an IPv6 host in brackets) split; the port may be 0 to pick a free one.
     static func address(_ text: String) throws -> (host: String, port: Int) {

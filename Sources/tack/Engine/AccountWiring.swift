@@ -11,14 +11,14 @@ import TackServer
 
 /// Wires accounts to drivers and metrics sources: `kind: local` accounts to the local runtime,
 /// `kind: kubernetes` accounts to a Kubernetes driver (one per account, kept while its settings
-/// stay the same, so its watches keep running), metrics accounts to Prometheus (the embedded one
-/// for `kind: local`).
+/// stay the same and rollouts use it, so its watches keep running), metrics accounts to
+/// Prometheus (the embedded one for `kind: local`).
 actor AccountWiring: AccountConnector {
     let runtime: LocalRuntime
     /// False under `tack controller --no-local-runtime`: local accounts are refused.
     let runsLocalRuntime: Bool
     private var http: CurlHTTPClient?
-    private var kubernetesDrivers: [String: (settings: KubernetesAccount, driver: KubernetesDriver, client: KubeClient)] = [:]
+    private var kubernetesDrivers: [String: KubernetesConnection] = [:]
 
     init(runtime: LocalRuntime, runsLocalRuntime: Bool = true) {
         self.runtime = runtime
@@ -31,17 +31,30 @@ actor AccountWiring: AccountConnector {
             guard runsLocalRuntime else { throw Self.noLocalRuntime(account.name) }
             return LocalDriver(account: account.name, runtime: runtime)
         case .kubernetes(let settings):
-            if let existing = kubernetesDrivers[account.name], existing.settings == settings { return existing.driver }
+            if var existing = kubernetesDrivers[account.name], existing.settings == settings {
+                existing.lastUsed = .now
+                kubernetesDrivers[account.name] = existing
+                return existing.driver
+            }
             // Settings changed (the accounts file was reloaded): the old driver's watches and its
             // client's connections end before the new ones start.
-            if let replaced = kubernetesDrivers.removeValue(forKey: account.name) {
-                replaced.driver.shutdown()
-                replaced.client.shutdown()
-            }
+            kubernetesDrivers.removeValue(forKey: account.name)?.shutdown()
             let (driver, client) = try kubernetesDriver(account.name, settings)
-            kubernetesDrivers[account.name] = (settings, driver, client)
+            kubernetesDrivers[account.name] = KubernetesConnection(settings: settings, driver: driver, client: client, lastUsed: .now)
             return driver
         }
+    }
+
+    /// Shuts down the drivers of Kubernetes accounts that no rollout asked for during `idle` before
+    /// `now`, with their watches and connections, and returns those accounts' names. A rollout
+    /// that needs one again gets a new driver, which lists the objects afresh.
+    ///
+    /// Every pass of an active rollout asks for its drivers, so only accounts that no running
+    /// rollout uses any more (the pipeline moved to other accounts, or every rollout ended) go.
+    func releaseIdleDrivers(idle: Duration, now: ContinuousClock.Instant = .now) -> [String] {
+        let idleAccounts = kubernetesDrivers.filter { now - $0.value.lastUsed > idle }.keys.sorted()
+        for name in idleAccounts { kubernetesDrivers.removeValue(forKey: name)?.shutdown() }
+        return idleAccounts
     }
 
     /// The client of a Kubernetes account's current driver, if one was made.
@@ -75,6 +88,21 @@ actor AccountWiring: AccountConnector {
         let driver = KubernetesDriver(account: name, client: client, options: KubernetesWorkloadOptions(namespace: settings.namespace, routing: routing),
                                       resolver: RegistryResolver(transport: try transport()))
         return (driver, client)
+    }
+
+    /// A Kubernetes account's driver and client, the settings they were made with, and when a
+    /// rollout last asked for them.
+    private struct KubernetesConnection {
+        let settings: KubernetesAccount
+        let driver: KubernetesDriver
+        let client: KubeClient
+        var lastUsed: ContinuousClock.Instant
+
+        /// Ends the driver's watches and the client's connections.
+        func shutdown() {
+            driver.shutdown()
+            client.shutdown()
+        }
     }
 
     private static func noLocalRuntime(_ account: String) -> EngineError {
