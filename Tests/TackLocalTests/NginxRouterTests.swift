@@ -12,7 +12,7 @@ struct NginxRouterTests {
     func allToStable() async throws {
         try await withTraffic(["stable-1", "canary-1"]) { traffic in
             try await traffic.router.start(routes: [traffic.route(split: .all(to: .stable))])
-            #expect(try await traffic.tally(100) == ["stable-1": 100])
+            try await expectTally(traffic.tally(100), ["stable-1": 100])
             let response = try await traffic.client.send(HTTPRequest(url: "http://127.0.0.1:\(traffic.port)/"))
             #expect(response.headers["X-Tack-Track"] == "stable" && response.headers["X-Tack-Version"] == "v1")
         }
@@ -42,7 +42,7 @@ struct NginxRouterTests {
     func unreadyTracks() async throws {
         try await withTraffic(["stable-1", "canary-1"]) { traffic in
             try await traffic.router.start(routes: [traffic.route(split: .canary(50), ready: ["stable-1"])])
-            #expect(try await traffic.tally(50) == ["stable-1": 50])
+            try await expectTally(traffic.tally(50), ["stable-1": 50])
             try await traffic.router.apply([traffic.route(split: .canary(50), ready: [])])
             let response = try await traffic.client.send(HTTPRequest(url: "http://127.0.0.1:\(traffic.port)/"))
             #expect(response.status == 503)
@@ -100,7 +100,7 @@ struct NginxRouterTests {
             #expect(results.values.reduce(0, +) > 500, "\(results)")
             #expect(results["canary-1", default: 0] > 0 && results["stable-1", default: 0] > 0, "\(results)")
             #expect(try await traffic.generation() == 11)
-            #expect(try await traffic.tally(20) == ["canary-1": 20])
+            try await expectTally(traffic.tally(20), ["canary-1": 20])
         }
     }
 
@@ -134,11 +134,11 @@ struct NginxRouterTests {
                 #expect(reason.contains("Address already in use"), "\(reason)")
             }
             #expect(try String(contentsOfFile: configPath, encoding: .utf8) == before)
-            #expect(try await traffic.tally(20) == ["stable-1": 20])
+            try await expectTally(traffic.tally(20), ["stable-1": 20])
 
             // apply returned once nginx had given up retrying the bind, so a good change goes through.
             try await traffic.router.apply([traffic.route(split: .all(to: .canary))])
-            #expect(try await traffic.tally(20) == ["canary-1": 20])
+            try await expectTally(traffic.tally(20), ["canary-1": 20])
         }
     }
 
@@ -163,11 +163,11 @@ struct NginxRouterTests {
                 ]
             }
             try await traffic.router.start(routes: routes(prodCanary: 0))
-            #expect(try await traffic.tally(20) == ["prod-stable": 20])
-            #expect(try await traffic.tally(20, port: stagingPort) == ["staging-stable": 20])
+            try await expectTally(traffic.tally(20), ["prod-stable": 20])
+            try await expectTally(traffic.tally(20, port: stagingPort), ["staging-stable": 20])
             try await traffic.router.apply(routes(prodCanary: 100))
-            #expect(try await traffic.tally(20) == ["prod-canary": 20])
-            #expect(try await traffic.tally(20, port: stagingPort) == ["staging-stable": 20])
+            try await expectTally(traffic.tally(20), ["prod-canary": 20])
+            try await expectTally(traffic.tally(20, port: stagingPort), ["staging-stable": 20])
         }
     }
 
@@ -183,7 +183,7 @@ struct NginxRouterTests {
             #expect(await later.adopt(handle))
             #expect(try await !later.apply([traffic.route(split: .all(to: .stable))]))
             #expect(try await later.apply([traffic.route(split: .all(to: .canary))]))
-            #expect(try await traffic.tally(10) == ["canary-1": 10])
+            try await expectTally(traffic.tally(10), ["canary-1": 10])
 
             await later.stop()
             #expect(!handle.isRunning)
@@ -307,4 +307,10 @@ private func processes(inGroup group: Int32) -> [Int32] {
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         return fields.count > 2 && Int32(fields[2]) == group && fields[0] != "Z" ? pid : nil
     }
+}
+
+/// Expects a tally to be `expected`, and shows the whole tally, errors included, when it is not:
+/// `#expect` does not print the value of an awaited expression.
+private func expectTally(_ actual: [String: Int], _ expected: [String: Int], sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual == expected, "\(actual)", sourceLocation: sourceLocation)
 }
