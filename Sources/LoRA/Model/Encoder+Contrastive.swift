@@ -49,10 +49,8 @@ extension Encoder {
     /// The contrastive loss of `batch` without gradients or dropout, for evaluation.
     public func contrastiveLoss(_ batch: TokenBatch, adapter: LoRAAdapter?, similarityScale: Float) -> ContrastiveResult {
         precondition(batch.count >= 2 && batch.count % 2 == 0, "a batch of pairs has an even number of sequences")
-        let width = config.hiddenSize
-        let passes = shardedForward(batch, adapter: adapter, dropout: nil)
         let (loss, correct, _) = ContrastiveLoss.evaluate(
-            Self.gather(passes, sequences: batch.count, width: width), pairs: batch.count / 2, width: width,
+            normalizedEmbeddings(batch, adapter: adapter), pairs: batch.count / 2, width: config.hiddenSize,
             scale: similarityScale)
         return ContrastiveResult(loss: loss, correct: correct, pairs: batch.count / 2, tokens: batch.tokenCount)
     }
@@ -69,6 +67,11 @@ extension Encoder {
             let pass = forward(shard.batch, adapter: adapter, dropout: shardDropout)
             return (shard, pass, SentencePooling.forward(pass.output, batch: shard.batch, width: config.hiddenSize))
         }
+    }
+
+    /// Each sequence's normalised embedding without dropout, `[sequences, hidden]`, in the batch's order.
+    func normalizedEmbeddings(_ batch: TokenBatch, adapter: LoRAAdapter?) -> FloatBuffer {
+        Self.gather(shardedForward(batch, adapter: adapter, dropout: nil), sequences: batch.count, width: config.hiddenSize)
     }
 
     /// The shards' normalised embeddings as one `[sequences, width]` buffer, in the batch's order.

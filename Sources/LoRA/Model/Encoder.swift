@@ -21,7 +21,7 @@ public struct Encoder: Sendable {
     /// over each sequence's tokens, L2-normalised; one row of `hiddenSize` per sequence.
     public func embed(_ batch: TokenBatch, adapter: LoRAAdapter? = nil) -> [[Float]] {
         let width = config.hiddenSize
-        let all = Self.gather(shardedForward(batch, adapter: adapter, dropout: nil), sequences: batch.count, width: width)
+        let all = normalizedEmbeddings(batch, adapter: adapter)
         return (0..<batch.count).map { row in Array(UnsafeBufferPointer(start: all.base + row * width, count: width)) }
     }
 
