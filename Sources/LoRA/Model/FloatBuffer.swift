@@ -56,12 +56,3 @@ final class FloatBuffer: @unchecked Sendable {
         set { base[index] = newValue }
     }
 }
-
-extension FloatBuffer {
-    /// A new buffer holding the same values.
-    func copy() -> FloatBuffer {
-        let duplicate = FloatBuffer(uninitialized: count)
-        duplicate.base.update(from: base, count: count)
-        return duplicate
-    }
-}
