@@ -62,7 +62,7 @@ public final class EmbeddingService: Sendable {
         while let (pass, threads) = queue.nextPass(afterFinishing: hasFinished) {
             let encodings = pass.flatMap(\.encodings)
             let vectors = withComputeThreads(threads) {
-                encoder.embed(encodings, batchSize: Self.lengthRun, adapter: pass[0].adapter)
+                encoder.embed(encodings, batchSize: Self.textsPerForwardPass, adapter: pass[0].adapter)
             }
             var start = 0
             for request in pass {
@@ -76,7 +76,7 @@ public final class EmbeddingService: Sendable {
     /// The texts a worker gathers into one pass before it starts: whole requests until at least this many.
     static let passTexts = 32
     /// The most texts in one forward pass of the encoder.
-    static let lengthRun = 64
+    static let textsPerForwardPass = 64
 }
 
 /// The requests waiting to be embedded, in arrival order, and how many workers are embedding.
