@@ -120,7 +120,8 @@ struct BenchmarkCommand: ParsableCommand {
             ceilingTrainTokensPerSecond: shaped / flops.train, ceilingEmbedTokensPerSecond: shaped / flops.forward,
             trainCeilingShare: (tokens / trainMedian) / (shaped / flops.train),
             embedCeilingShare: (tokens / embedMedian) / (shaped / flops.forward),
-            startupRssBytes: startupResidentBytes, peakRssBytes: Self.peakResidentBytes(), kernels: kernelInstructionSet())
+            startupRssBytes: startupResidentBytes, peakRssBytes: Self.peakResidentBytes(), kernels: kernelInstructionSet(),
+            frozenProducts: frozenProductKernel())
         switch output {
         case .json: print(try report.json())
         case .text: print(report.text)
@@ -288,6 +289,8 @@ extension BenchmarkCommand {
         let startupRssBytes, peakRssBytes: Int
         /// Which copy of the element-wise kernels this CPU runs (`kernelInstructionSet`).
         let kernels: String
+        /// What multiplies by the frozen weights (`frozenProductKernel`).
+        let frozenProducts: String
 
         func json() throws -> String {
             let encoder = JSONEncoder()
@@ -312,7 +315,7 @@ extension BenchmarkCommand {
                 embed \(f(ceilingEmbedTokensPerSecond)) tokens/s (\(f(100 * embedCeilingShare)) % reached)
                 peak RSS     \(f(Double(peakRssBytes) / 1_048_576)) MiB (\(f(Double(startupRssBytes) / 1_048_576)) MiB before \
                 loading the model)
-                kernels      \(kernels)
+                kernels      \(kernels); frozen weights multiplied by \(frozenProducts)
                 """
         }
     }

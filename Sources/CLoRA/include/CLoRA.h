@@ -1,8 +1,9 @@
 #ifndef TACK_CLORA_H
 #define TACK_CLORA_H
 
-// The trainer's C: glibc calls Swift does not import (mallopt, gettid), and the element-wise
-// kernels, compiled for AVX-512, AVX2 and baseline x86-64 and chosen at load time by the CPU.
+// The trainer's C: glibc calls Swift does not import (mallopt, gettid), the frozen layers' matrix
+// products on AVX-512, and the element-wise kernels, compiled for AVX-512, AVX2 and baseline x86-64
+// and chosen at load time by the CPU.
 
 // MARK: - System calls (SystemCalls.c)
 
@@ -25,6 +26,22 @@ int lora_set_thread_niceness(int niceness);
 /// Moves the calling thread to SCHED_IDLE: it runs only when no other thread wants the core.
 /// Returns 0 on success.
 int lora_set_thread_idle_policy(void);
+
+// MARK: - Products with a prepared operand (PackedGemm.c)
+
+/// Whether this CPU runs `lora_packed_gemm` (it needs AVX-512).
+int lora_packed_gemm_available(void);
+
+/// Lays out the `k × n` matrix `B` (`n` a multiple of 32) for `lora_packed_gemm`: `n / 32` panels
+/// of `k` rows of 32 floats, `k · n` floats in all at `packed`. `B[i][j]` is `b[i · ldb + j]`, or
+/// `b[j · ldb + i]` when `transposed` (B is then a row-major `[n, k]` weight, as PyTorch stores one).
+void lora_pack_panels(const float *b, long ldb, int transposed, long k, long n, float *packed);
+
+/// `c = a · B` for the `m × k` matrix `a` and `B` as `lora_pack_panels` laid it out, `c` being
+/// `m × n` (rows `ldc` apart): plus `c` when `accumulate`, else plus `bias` (`n` floats) on every
+/// row when it is not NULL.
+void lora_packed_gemm(long m, long n, long k, const float *a, long lda, const float *packed,
+                      const float *bias, int accumulate, float *c, long ldc);
 
 // MARK: - Kernels (VectorKernels.c)
 

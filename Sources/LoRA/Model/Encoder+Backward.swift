@@ -18,23 +18,22 @@ extension Encoder {
     ) -> FloatBuffer? {
         let rows = batch.tokenCount
         let (width, inner) = (config.hiddenSize, config.intermediateSize)
-        func project(_ module: TargetModule, _ dy: FloatBuffer, into dx: FloatBuffer?) {
+        @discardableResult
+        func project(_ module: TargetModule, _ dy: FloatBuffer, addingTo dx: FloatBuffer?) -> FloatBuffer {
             linearBackward(
-                weights.linear(module), dy: dy, rows: rows, dx: dx, adapter: &adapter, layer: index,
+                weights.linear(module), dy: dy, rows: rows, addingTo: dx, adapter: &adapter, layer: index,
                 module: module, activations: saved.adapters[module])
         }
 
         let outputSum = saved.outputNorm.backward(outputGradient, weights.outputNorm, rows: rows, width: width)
-        let intermediate = FloatBuffer(zeros: rows * inner)
-        project(.output, outputSum, into: intermediate)
+        let intermediate = project(.output, outputSum, addingTo: nil)
         Kernels.geluBackward(saved.intermediatePre.base, intermediate.base, count: rows * inner)
         // The residual's share and the feed-forward's, summed in place: nothing reads outputSum after.
         let hidden = outputSum
-        project(.intermediate, intermediate, into: hidden)
+        project(.intermediate, intermediate, addingTo: hidden)
 
         let attentionSum = saved.attentionNorm.backward(hidden, weights.attentionNorm, rows: rows, width: width)
-        let context = FloatBuffer(zeros: rows * width)
-        project(.attentionOutput, attentionSum, into: context)
+        let context = project(.attentionOutput, attentionSum, addingTo: nil)
         let stackedGradient = Attention.backward(
             contextGradient: context, probabilities: saved.probabilities, queryKeyValue: saved.queryKeyValue,
             batch: batch, config: config)
@@ -42,7 +41,7 @@ extension Encoder {
         // The input gradient of query, key and value in one product with the stacked weights.
         let stacked = weights.queryKeyValue
         let input = needsInputGradient ? attentionSum : nil  // summed in place, as `hidden` above
-        if let input { stacked.addInputGradient(stackedGradient, rows: rows, to: input) }
+        if let input { stacked.inputGradient(stackedGradient, rows: rows, addingTo: input) }
         for (block, module) in Self.attentionInputs.enumerated() {
             adapterBackward(
                 dy: stackedGradient.base + block * width, ldy: stacked.outputSize, rows: rows, inputSize: width,

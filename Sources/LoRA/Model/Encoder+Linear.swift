@@ -44,17 +44,19 @@ extension Encoder {
         return AdapterActivations(input: input, mask: mask, down: down)
     }
 
-    /// The gradient of a linear layer's input from `dy`, added to `dx` when given, and the adapter's
-    /// gradients added to its parameters.
+    /// The gradient of a linear layer's input from `dy`, added to `dx` when given, else in a new
+    /// buffer, which it returns; and the adapter's gradients added to its parameters.
+    @discardableResult
     func linearBackward(
-        _ weights: LinearWeights, dy: FloatBuffer, rows: Int, dx: FloatBuffer?,
+        _ weights: LinearWeights, dy: FloatBuffer, rows: Int, addingTo dx: FloatBuffer?,
         adapter: inout LoRAAdapter, layer: Int, module: TargetModule, activations: AdapterActivations?
-    ) {
+    ) -> FloatBuffer {
         let (inputSize, outputSize) = (weights.inputSize, weights.outputSize)
-        if let dx { weights.addInputGradient(dy, rows: rows, to: dx) }
+        let input = weights.inputGradient(dy, rows: rows, addingTo: dx)
         adapterBackward(
-            dy: dy.base, ldy: outputSize, rows: rows, inputSize: inputSize, outputSize: outputSize, dx: dx,
+            dy: dy.base, ldy: outputSize, rows: rows, inputSize: inputSize, outputSize: outputSize, dx: input,
             adapter: &adapter, layer: layer, module: module, activations: activations)
+        return input
     }
 
     /// The adapter's part of a linear layer's backward pass, from the `[rows, outputSize]` block of
@@ -109,6 +111,10 @@ extension LinearWeights {
     /// `x Wᵀ + b` for `rows` rows of `x`: the frozen layer alone.
     func forward(_ x: FloatBuffer, rows: Int) -> FloatBuffer {
         let y = FloatBuffer(uninitialized: rows * outputSize)
+        if let forwardPanels {
+            forwardPanels.multiply(x.base, rows: rows, lda: inputSize, bias: bias.base, accumulate: false, into: y.base, ldc: outputSize)
+            return y
+        }
         Kernels.fillRows(y.base, with: bias.base, rows: rows, width: outputSize)
         BLAS.parallelGemm(
             transposeB: true, m: rows, n: outputSize, k: inputSize,
@@ -116,10 +122,19 @@ extension LinearWeights {
         return y
     }
 
-    /// Adds `dy W`, the frozen layer's share of its input gradient, to `dx`.
-    func addInputGradient(_ dy: FloatBuffer, rows: Int, to dx: FloatBuffer) {
-        BLAS.parallelGemm(
-            m: rows, n: inputSize, k: outputSize,
-            dy.base, lda: outputSize, weight.base, ldb: inputSize, beta: 1, dx.base, ldc: inputSize)
+    /// `dy W`, the frozen layer's share of its input gradient, added to `dx` when given, else in
+    /// a new buffer; returns the one it wrote.
+    @discardableResult
+    func inputGradient(_ dy: FloatBuffer, rows: Int, addingTo dx: FloatBuffer? = nil) -> FloatBuffer {
+        let out = dx ?? FloatBuffer(uninitialized: rows * inputSize)
+        if let backwardPanels {
+            backwardPanels.multiply(
+                dy.base, rows: rows, lda: outputSize, bias: nil, accumulate: dx != nil, into: out.base, ldc: inputSize)
+        } else {
+            BLAS.parallelGemm(
+                m: rows, n: inputSize, k: outputSize,
+                dy.base, lda: outputSize, weight.base, ldb: inputSize, beta: dx == nil ? 0 : 1, out.base, ldc: inputSize)
+        }
+        return out
     }
 }

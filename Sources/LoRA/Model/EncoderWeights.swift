@@ -4,6 +4,30 @@ struct LinearWeights: Sendable {
     let bias: FloatBuffer
     let inputSize: Int
     let outputSize: Int
+    /// `weightᵀ` as panels for the forward product, when prepared and the CPU runs them.
+    let forwardPanels: PackedPanels?
+    /// `weight` as panels for the input gradient's product, likewise.
+    let backwardPanels: PackedPanels?
+
+    /// The layer as stored, its products on OpenBLAS.
+    init(weight: FloatBuffer, bias: FloatBuffer, inputSize: Int, outputSize: Int) {
+        (self.weight, self.bias, self.inputSize, self.outputSize) = (weight, bias, inputSize, outputSize)
+        (forwardPanels, backwardPanels) = (nil, nil)
+    }
+
+    private init(_ layer: LinearWeights, forwardPanels: PackedPanels?, backwardPanels: PackedPanels?) {
+        (weight, bias, inputSize, outputSize) = (layer.weight, layer.bias, layer.inputSize, layer.outputSize)
+        (self.forwardPanels, self.backwardPanels) = (forwardPanels, backwardPanels)
+    }
+
+    /// The same layer with its weight also laid out in panels for both of its products where
+    /// this CPU runs them (twice the weight's memory), else unchanged.
+    func prepared() -> LinearWeights {
+        LinearWeights(
+            self,
+            forwardPanels: PackedPanels(weight.base, ldb: inputSize, transposed: true, k: inputSize, n: outputSize),
+            backwardPanels: PackedPanels(weight.base, ldb: inputSize, transposed: false, k: outputSize, n: inputSize))
+    }
 }
 
 extension LinearWeights {
@@ -42,7 +66,7 @@ struct EncoderLayerWeights: Sendable {
     let key: LinearWeights
     let value: LinearWeights
     /// Query, key and value stacked, `[3·hidden, hidden]`: one product makes all three. The three
-    /// above are views into it.
+    /// above are views into it (and, unlike it, never multiplied by, so not prepared).
     let queryKeyValue: LinearWeights
     let attentionOutput: LinearWeights
     let attentionNorm: LayerNormWeights
@@ -55,12 +79,12 @@ struct EncoderLayerWeights: Sendable {
         attentionNorm: LayerNormWeights, intermediate: LinearWeights, output: LinearWeights, outputNorm: LayerNormWeights
     ) {
         let (whole, parts) = LinearWeights.stacked([query, key, value])
-        queryKeyValue = whole
+        queryKeyValue = whole.prepared()
         (self.query, self.key, self.value) = (parts[0], parts[1], parts[2])
-        self.attentionOutput = attentionOutput
+        self.attentionOutput = attentionOutput.prepared()
         self.attentionNorm = attentionNorm
-        self.intermediate = intermediate
-        self.output = output
+        self.intermediate = intermediate.prepared()
+        self.output = output.prepared()
         self.outputNorm = outputNorm
     }
 

@@ -42,3 +42,9 @@ public func runThreadOnlyWhenIdle() -> Bool {
 public func kernelInstructionSet() -> String {
     String(cString: lora_kernel_level())
 }
+
+/// What multiplies by the frozen weights: "packed panels" (the trainer's AVX-512 kernel on weights
+/// laid out at load) or "OpenBLAS" (no AVX-512, or `LORA_TRAIN_PACKED_GEMM=0`).
+public func frozenProductKernel() -> String {
+    PackedPanels.isEnabled ? "packed panels" : "OpenBLAS"
+}
