@@ -155,9 +155,9 @@ for name, a, b, r in rows:
     print(f"| {name:<{width}} | {a:>10} | {b:>10} | {r:>12} |")
 print(f"\nFLOP per token (matrix products only): train {flop / 1e6:.2f} M, embed {embed_flop / 1e6:.2f} M; {t['flop_formula']}")
 print("Each side's ceiling uses its own sgemm at the model shape (Tack: OpenBLAS cblas_sgemm; PyTorch: torch.mm).")
-if t.get("frozen_products") == "packed panels":
-    print("Tack multiplies by the frozen weights with its own kernel on weights laid out once at load, skipping the copy "
-          "sgemm makes of both operands on every call, so its share of the sgemm ceiling can come near 100 %.")
+if t.get("frozen_products") == "panels":
+    print("Tack multiplies by the frozen weights with its own kernel, reading them in panels laid out once at load instead "
+          "of the copy sgemm makes of both operands on every call, so its share of the sgemm ceiling can come near 100 %.")
 if failures:
     for failure in failures:
         print(f"FAIL: {failure}")

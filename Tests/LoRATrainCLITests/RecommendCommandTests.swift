@@ -1,11 +1,15 @@
 import Foundation
 import Testing
 
+/// The exact figures are those of OpenBLAS throughout (`LORA_TRAIN_PACKED_GEMM=0`), the same on
+/// every CPU; the panels the trainer adds where it has AVX-512 are checked on their own.
 @Suite("lora-train recommend")
 struct RecommendCommandTests {
+    static let openBLAS = ["LORA_TRAIN_PACKED_GEMM": "0"]
+
     @Test("2GiB for all-MiniLM-L6-v2 prints YAML keys to paste and a comment with the peak and budget")
     func text() throws {
-        let run = try LoRATrainRun(["recommend", "--model", LoRATrainRun.miniLM, "--memory", "2GiB"])
+        let run = try LoRATrainRun(["recommend", "--model", LoRATrainRun.miniLM, "--memory", "2GiB"], environment: Self.openBLAS)
         #expect(run.status == 0)
         #expect(run.stdout == """
             batch_size: 16
@@ -18,7 +22,9 @@ struct RecommendCommandTests {
 
     @Test("-o json adds estimated_peak_bytes and budget_bytes, and --threads is echoed")
     func json() throws {
-        let run = try LoRATrainRun(["recommend", "--model", LoRATrainRun.miniLM, "--memory", "512MiB", "--threads", "4", "-o", "json"])
+        let run = try LoRATrainRun(
+            ["recommend", "--model", LoRATrainRun.miniLM, "--memory", "512MiB", "--threads", "4", "-o", "json"],
+            environment: Self.openBLAS)
         let json = try run.json()
         #expect(json["batch_size"] as? Int == 4)
         #expect(json["max_seq_length"] as? Int == 128)
@@ -27,6 +33,19 @@ struct RecommendCommandTests {
         #expect(json["budget_bytes"] as? Int == 536_870_912)
         let peak = try #require(json["estimated_peak_bytes"] as? Int)
         #expect(peak <= 536_870_912 * 4 / 5)
+    }
+
+    @Test("with AVX-512 the estimate adds the forward panels: 4·H² + 2·H·I floats a layer, 42,467,328 bytes for all-MiniLM-L6-v2")
+    func panels() throws {
+        func peak(_ environment: [String: String]) throws -> Int? {
+            let run = try LoRATrainRun(
+                ["recommend", "--model", LoRATrainRun.miniLM, "--memory", "2GiB", "-o", "json"], environment: environment)
+            return try run.json()["estimated_peak_bytes"] as? Int
+        }
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let hasAVX512 = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").contains("avx512f") ?? false
+        let (withPanels, without) = (try #require(try peak([:])), try #require(try peak(Self.openBLAS)))
+        #expect(withPanels - without == (hasAVX512 ? 6 * 4 * (4 * 384 * 384 + 2 * 384 * 1_536) : 0))
     }
 
     @Test("-o yaml prints the same keys as YAML")

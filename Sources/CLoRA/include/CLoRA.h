@@ -27,21 +27,23 @@ int lora_set_thread_niceness(int niceness);
 /// Returns 0 on success.
 int lora_set_thread_idle_policy(void);
 
-// MARK: - Products with a prepared operand (PackedGemm.c)
+// MARK: - Products with a frozen weight (PanelGemm.c)
 
-/// Whether this CPU runs `lora_packed_gemm` (it needs AVX-512).
-int lora_packed_gemm_available(void);
+/// Whether this CPU runs `lora_panel_gemm` (it needs AVX-512).
+int lora_panel_gemm_available(void);
 
-/// Lays out the `k × n` matrix `B` (`n` a multiple of 32) for `lora_packed_gemm`: `n / 32` panels
-/// of `k` rows of 32 floats, `k · n` floats in all at `packed`. `B[i][j]` is `b[i · ldb + j]`, or
-/// `b[j · ldb + i]` when `transposed` (B is then a row-major `[n, k]` weight, as PyTorch stores one).
+/// Lays out the `k × n` matrix `B` (`n` a multiple of 32) as `n / 32` panels of `k` rows of 32
+/// floats, `k · n` floats at `packed`, for `lora_panel_gemm` with `ldb` 32 and `panel_stride`
+/// `32 · k`. `B[i][j]` is `b[i · ldb + j]`, or `b[j · ldb + i]` when `transposed` (`B` is then
+/// `Wᵀ` for a row-major `[n, k]` weight `W`, as PyTorch stores one).
 void lora_pack_panels(const float *b, long ldb, int transposed, long k, long n, float *packed);
 
-/// `c = a · B` for the `m × k` matrix `a` and `B` as `lora_pack_panels` laid it out, `c` being
-/// `m × n` (rows `ldc` apart): plus `c` when `accumulate`, else plus `bias` (`n` floats) on every
-/// row when it is not NULL.
-void lora_packed_gemm(long m, long n, long k, const float *a, long lda, const float *packed,
-                      const float *bias, int accumulate, float *c, long ldc);
+/// `c = a · B` for the `m × k` matrix `a` and the `k × n` matrix `B` (`n` a multiple of 32) read as
+/// panels of 32 columns: row `i` of panel `p` is the 32 floats at `b + p · panel_stride + i · ldb`
+/// (a row-major `B` has `panel_stride` 32). `c` is `m × n`, rows `ldc` apart: plus `c` when
+/// `accumulate`, else plus `bias` (`n` floats) on every row when it is not NULL.
+void lora_panel_gemm(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                     long panel_stride, const float *bias, int accumulate, float *c, long ldc);
 
 // MARK: - Kernels (VectorKernels.c)
 

@@ -118,7 +118,7 @@ extension LinearWeights {
         Kernels.fillRows(y.base, with: bias.base, rows: rows, width: outputSize)
         BLAS.parallelGemm(
             transposeB: true, m: rows, n: outputSize, k: inputSize,
-            x.base, lda: inputSize, weight.base, ldb: inputSize, beta: 1, y.base, ldc: outputSize)
+            x.base, lda: inputSize, storedWeight.base, ldb: inputSize, beta: 1, y.base, ldc: outputSize)
         return y
     }
 
@@ -133,7 +133,7 @@ extension LinearWeights {
         } else {
             BLAS.parallelGemm(
                 m: rows, n: inputSize, k: outputSize,
-                dy.base, lda: outputSize, weight.base, ldb: inputSize, beta: dx == nil ? 0 : 1, out.base, ldc: inputSize)
+                dy.base, lda: outputSize, storedWeight.base, ldb: inputSize, beta: dx == nil ? 0 : 1, out.base, ldc: inputSize)
         }
         return out
     }

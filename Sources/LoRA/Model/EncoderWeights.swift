@@ -1,12 +1,14 @@
 /// A linear layer's frozen weight `[out, in]` (row-major, as PyTorch stores it) and bias `[out]`.
 struct LinearWeights: Sendable {
-    let weight: FloatBuffer
+    /// The weight as stored; nil once both products have panels, which hold all of it.
+    let weight: FloatBuffer?
     let bias: FloatBuffer
     let inputSize: Int
     let outputSize: Int
-    /// `weightᵀ` as panels for the forward product, when prepared and the CPU runs them.
+    /// `weightᵀ` as panels for the forward product `x · Wᵀ`, when prepared on a CPU that runs
+    /// `PanelGemm` and the output width is whole panels.
     let forwardPanels: PackedPanels?
-    /// `weight` as panels for the input gradient's product, likewise.
+    /// `weight` as panels for the input gradient `dy · W`, likewise for the input width.
     let backwardPanels: PackedPanels?
 
     /// The layer as stored, its products on OpenBLAS.
@@ -16,41 +18,44 @@ struct LinearWeights: Sendable {
     }
 
     private init(_ layer: LinearWeights, forwardPanels: PackedPanels?, backwardPanels: PackedPanels?) {
-        (weight, bias, inputSize, outputSize) = (layer.weight, layer.bias, layer.inputSize, layer.outputSize)
+        (bias, inputSize, outputSize) = (layer.bias, layer.inputSize, layer.outputSize)
         (self.forwardPanels, self.backwardPanels) = (forwardPanels, backwardPanels)
+        weight = forwardPanels != nil && backwardPanels != nil ? nil : layer.weight
     }
 
-    /// The same layer with its weight also laid out in panels for both of its products where
-    /// this CPU runs them (twice the weight's memory), else unchanged.
+    /// The same layer with its products on `PanelGemm` where this CPU runs it, the weight laid out
+    /// as panels for each (as much memory again as the weight when both have them, which frees
+    /// the weight as stored).
     func prepared() -> LinearWeights {
-        LinearWeights(
+        guard let weight else { return self }
+        return LinearWeights(
             self,
             forwardPanels: PackedPanels(weight.base, ldb: inputSize, transposed: true, k: inputSize, n: outputSize),
             backwardPanels: PackedPanels(weight.base, ldb: inputSize, transposed: false, k: outputSize, n: inputSize))
     }
+
+    /// The weight as stored, for OpenBLAS: there whenever a product has no panels.
+    var storedWeight: FloatBuffer {
+        guard let weight else { preconditionFailure("a layer with panels for both products keeps no stored weight") }
+        return weight
+    }
 }
 
 extension LinearWeights {
-    /// `parts` (of one input size) stacked into one layer whose output is theirs side by side,
-    /// and each part again, as a view into it.
-    static func stacked(_ parts: [LinearWeights]) -> (whole: LinearWeights, parts: [LinearWeights]) {
+    /// `parts` (of one input size, as stored) stacked into one layer whose output is theirs side by side.
+    static func stacked(_ parts: [LinearWeights]) -> LinearWeights {
         let inputSize = parts[0].inputSize
         precondition(parts.allSatisfy { $0.inputSize == inputSize }, "stacked layers take one input size")
         let outputSize = parts.reduce(0) { $0 + $1.outputSize }
         let weight = FloatBuffer(uninitialized: outputSize * inputSize)
         let bias = FloatBuffer(uninitialized: outputSize)
-        var views: [LinearWeights] = []
         var row = 0
         for part in parts {
-            (weight.base + row * inputSize).update(from: part.weight.base, count: part.outputSize * inputSize)
+            (weight.base + row * inputSize).update(from: part.storedWeight.base, count: part.outputSize * inputSize)
             (bias.base + row).update(from: part.bias.base, count: part.outputSize)
-            views.append(LinearWeights(
-                weight: FloatBuffer(viewing: weight, offset: row * inputSize, count: part.outputSize * inputSize),
-                bias: FloatBuffer(viewing: bias, offset: row, count: part.outputSize),
-                inputSize: inputSize, outputSize: part.outputSize))
             row += part.outputSize
         }
-        return (LinearWeights(weight: weight, bias: bias, inputSize: inputSize, outputSize: outputSize), views)
+        return LinearWeights(weight: weight, bias: bias, inputSize: inputSize, outputSize: outputSize)
     }
 }
 
@@ -62,11 +67,7 @@ struct LayerNormWeights: Sendable {
 
 /// The frozen weights of one transformer layer.
 struct EncoderLayerWeights: Sendable {
-    let query: LinearWeights
-    let key: LinearWeights
-    let value: LinearWeights
-    /// Query, key and value stacked, `[3·hidden, hidden]`: one product makes all three. The three
-    /// above are views into it (and, unlike it, never multiplied by, so not prepared).
+    /// Query, key and value stacked, `[3·hidden, hidden]`: one product makes all three.
     let queryKeyValue: LinearWeights
     let attentionOutput: LinearWeights
     let attentionNorm: LayerNormWeights
@@ -78,9 +79,7 @@ struct EncoderLayerWeights: Sendable {
         query: LinearWeights, key: LinearWeights, value: LinearWeights, attentionOutput: LinearWeights,
         attentionNorm: LayerNormWeights, intermediate: LinearWeights, output: LinearWeights, outputNorm: LayerNormWeights
     ) {
-        let (whole, parts) = LinearWeights.stacked([query, key, value])
-        queryKeyValue = whole.prepared()
-        (self.query, self.key, self.value) = (parts[0], parts[1], parts[2])
+        queryKeyValue = LinearWeights.stacked([query, key, value]).prepared()
         self.attentionOutput = attentionOutput.prepared()
         self.attentionNorm = attentionNorm
         self.intermediate = intermediate.prepared()
@@ -88,15 +87,14 @@ struct EncoderLayerWeights: Sendable {
         self.outputNorm = outputNorm
     }
 
-    /// The linear layer a target module names.
+    /// The linear layer a target module names; query, key and value are only ever multiplied
+    /// stacked, as `queryKeyValue`.
     func linear(_ module: TargetModule) -> LinearWeights {
         switch module {
-        case .query: query
-        case .key: key
-        case .value: value
         case .attentionOutput: attentionOutput
         case .intermediate: intermediate
         case .output: output
+        case .query, .key, .value: preconditionFailure("\(module) is multiplied stacked, as queryKeyValue")
         }
     }
 }

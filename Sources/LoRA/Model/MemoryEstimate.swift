@@ -5,6 +5,9 @@
 /// T the sequence length and every float 4 bytes:
 /// - weights: every parameter of the frozen encoder (embeddings, their LayerNorm, and per layer
 ///   4·H² + 2·H·I + biases + two LayerNorms);
+/// - panels: where the panel kernel runs (`frozenProductKernel`), each layer's four weights laid
+///   out for both of their products, which frees the stored copy: 4·H² + 2·H·I floats more when H
+///   and I are whole panels;
 /// - activations: the embeddings' output N·H, then per layer 8·N·H + 2·N·I + sequences·heads·T² + 2·N,
 ///   plus N·r per adapted site of the layer and, when dropout is on, 2·N·in for its dropped input and mask;
 /// - backward: the transients of one layer's backward pass, 4·N·H + N·I + T²;
@@ -14,6 +17,8 @@
 public struct MemoryEstimate: Sendable, Equatable {
     /// The frozen encoder's weights.
     public var weightBytes: Int
+    /// What laying out the frozen weights as panels adds to them (0 where OpenBLAS serves).
+    public var panelBytes: Int
     /// What the forward pass keeps for the backward pass.
     public var activationBytes: Int
     /// The transient buffers of one layer's backward pass (0 for embedding).
@@ -24,7 +29,7 @@ public struct MemoryEstimate: Sendable, Equatable {
     public var overheadBytes: Int
 
     /// The estimated peak: the sum of every part.
-    public var peakBytes: Int { weightBytes + activationBytes + backwardBytes + adapterBytes + overheadBytes }
+    public var peakBytes: Int { weightBytes + panelBytes + activationBytes + backwardBytes + adapterBytes + overheadBytes }
 
     /// The fixed allowance for the process, the runtime and the tokenizer.
     public static let overheadBytes = 60 * 1024 * 1024
@@ -40,6 +45,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         let backward = 4 * rows * config.hiddenSize + rows * config.intermediateSize + sequenceLength * sequenceLength
         return MemoryEstimate(
             weightBytes: 4 * parameterCount(config),
+            panelBytes: 4 * panelFloats(config),
             activationBytes: 4 * activationFloats(
                 config, sequences: sequences, sequenceLength: sequenceLength, rank: rank, inputWidths: widths.map(\.inputs),
                 hasDropout: hasDropout),
@@ -56,6 +62,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         let widths = sites.map { $0.module.features(hiddenSize: config.hiddenSize, intermediateSize: config.intermediateSize) }
         return MemoryEstimate(
             weightBytes: 4 * parameterCount(config),
+            panelBytes: 4 * panelFloats(config),
             activationBytes: 4 * activationFloats(
                 config, sequences: batchSize, sequenceLength: sequenceLength, rank: rank, inputWidths: widths.map(\.inputs),
                 hasDropout: false),
@@ -73,6 +80,21 @@ public struct MemoryEstimate: Sendable, Equatable {
         let biases = 5 * hidden + intermediate
         let layerNorms = 2 * 2 * hidden
         return embeddings + config.layerCount * (matrices + biases + layerNorms)
+    }
+
+    /// Floats `LinearWeights.prepared` adds: per layer, `in·out` for each of its four products
+    /// (query-key-value stacked, attention output, intermediate, output) with panels in either
+    /// direction (two copies of the panels in place of the stored weight, or the stored weight
+    /// and one copy).
+    static func panelFloats(_ config: EncoderConfig) -> Int {
+        guard PanelGemm.isEnabled else { return 0 }
+        let (hidden, inner) = (config.hiddenSize, config.intermediateSize)
+        let products = [(hidden, 3 * hidden), (hidden, hidden), (hidden, inner), (inner, hidden)]
+        let perLayer = products.reduce(0) { total, product in
+            let (inputs, outputs) = product
+            return inputs % 32 == 0 || outputs % 32 == 0 ? total + inputs * outputs : total
+        }
+        return config.layerCount * perLayer
     }
 
     /// Floats the forward pass keeps: the embeddings' output and every layer's activations.

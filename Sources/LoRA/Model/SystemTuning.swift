@@ -43,8 +43,8 @@ public func kernelInstructionSet() -> String {
     String(cString: lora_kernel_level())
 }
 
-/// What multiplies by the frozen weights: "packed panels" (the trainer's AVX-512 kernel on weights
-/// laid out at load) or "OpenBLAS" (no AVX-512, or `LORA_TRAIN_PACKED_GEMM=0`).
+/// What multiplies by the frozen weights: "panels" (the trainer's AVX-512 kernel, `PanelGemm`) or
+/// "OpenBLAS" (no AVX-512, or `LORA_TRAIN_PACKED_GEMM=0`).
 public func frozenProductKernel() -> String {
-    PackedPanels.isEnabled ? "packed panels" : "OpenBLAS"
+    PanelGemm.isEnabled ? "panels" : "OpenBLAS"
 }

@@ -1,11 +1,12 @@
-// The frozen layers' matrix products, `c = a · B` with `B` laid out once, when the model loads,
-// in panels of 32 columns (each panel `k` rows of 32 contiguous floats). OpenBLAS copies both
-// operands into such panels on every call; with `B` a frozen weight that copy is pure waste, and
-// so is the extra pass OpenBLAS makes over `c` to apply beta before it starts. Here each 14 × 32
-// tile of `c` starts from the bias (or from `c`, to accumulate) in registers: 28 AVX-512
-// accumulators, one broadcast of `a` and two loads of `B` per step of `k`.
+// The frozen layers' matrix products, `c = a · B` with `B` read in panels of 32 columns, each row
+// of a panel 32 contiguous floats: a frozen weight `W [out, in]` is laid out so once, when the
+// model loads, as `Wᵀ` for the forward product `x · Wᵀ` and as `W` for the input gradient
+// `dy · W`. OpenBLAS copies both operands into panels on every call; with `B` frozen that copy is
+// waste, and so is the extra pass OpenBLAS makes over `c` to apply beta before it starts. Here
+// each 14 × 32 tile of `c` starts from the bias (or from `c`, to accumulate) in registers: 28
+// AVX-512 accumulators, one broadcast of `a` and two loads of `B` per step of `k`.
 //
-// AVX-512 only (x86-64-v4); `lora_packed_gemm_available` says whether this CPU has it, and the
+// AVX-512 only (x86-64-v4); `lora_panel_gemm_available` says whether this CPU has it, and the
 // trainer uses OpenBLAS where it has not.
 #include "CLoRA.h"
 
@@ -25,7 +26,7 @@
 /// tile of rows goes by; measured best of 128, 192, 256 and 384 on Zen 4.
 #define DEPTH 384
 
-int lora_packed_gemm_available(void) {
+int lora_panel_gemm_available(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f");
@@ -51,7 +52,8 @@ void lora_pack_panels(const float *b, long ldb, int transposed, long k, long n, 
 /// constant `rows` and its loops over rows unrolled (whatever the optimisation level thinks of
 /// their size), the accumulators live in registers.
 static inline __attribute__((always_inline)) AVX512 void tile(
-    int rows, long depth, const float *a, long lda, const float *b, const float *bias, int load_c, float *c, long ldc) {
+    int rows, long depth, const float *a, long lda, const float *b, long ldb, const float *bias, int load_c, float *c,
+    long ldc) {
     __m512 sum[TILE_ROWS][2];
 #pragma unroll
     for (int r = 0; r < rows; r++) {
@@ -67,7 +69,7 @@ static inline __attribute__((always_inline)) AVX512 void tile(
         }
     }
     for (long step = 0; step < depth; step++) {
-        __m512 left = _mm512_loadu_ps(b + step * PANEL), right = _mm512_loadu_ps(b + step * PANEL + 16);
+        __m512 left = _mm512_loadu_ps(b + step * ldb), right = _mm512_loadu_ps(b + step * ldb + 16);
 #pragma unroll
         for (int r = 0; r < rows; r++) {
             __m512 x = _mm512_set1_ps(a[r * lda + step]);
@@ -83,10 +85,11 @@ static inline __attribute__((always_inline)) AVX512 void tile(
 }
 
 #define TILE_CASE(rows) \
-    case rows: tile(rows, depth, a, lda, b, bias, load_c, c, ldc); break;
+    case rows: tile(rows, depth, a, lda, b, ldb, bias, load_c, c, ldc); break;
 
 static AVX512 void any_tile(
-    int rows, long depth, const float *a, long lda, const float *b, const float *bias, int load_c, float *c, long ldc) {
+    int rows, long depth, const float *a, long lda, const float *b, long ldb, const float *bias, int load_c, float *c,
+    long ldc) {
     switch (rows) {
         TILE_CASE(1) TILE_CASE(2) TILE_CASE(3) TILE_CASE(4) TILE_CASE(5) TILE_CASE(6) TILE_CASE(7)
         TILE_CASE(8) TILE_CASE(9) TILE_CASE(10) TILE_CASE(11) TILE_CASE(12) TILE_CASE(13) TILE_CASE(14)
@@ -94,23 +97,25 @@ static AVX512 void any_tile(
 }
 #endif
 
-AVX512 void lora_packed_gemm(long m, long n, long k, const float *a, long lda, const float *packed,
-                             const float *bias, int accumulate, float *c, long ldc) {
+AVX512 void lora_panel_gemm(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                            long panel_stride, const float *bias, int accumulate, float *c, long ldc) {
 #if defined(__x86_64__)
     for (long start = 0; start < k; start += DEPTH) {
         long depth = k - start < DEPTH ? k - start : DEPTH;
         int load_c = accumulate || start > 0;
         for (long panel = 0; panel < n / PANEL; panel++) {
-            const float *b = packed + panel * k * PANEL + start * PANEL;
+            const float *panel_b = b + panel * panel_stride + start * ldb;
             const float *panel_bias = bias ? bias + panel * PANEL : 0;
             for (long row = 0; row < m; row += TILE_ROWS) {
                 int rows = m - row < TILE_ROWS ? (int)(m - row) : TILE_ROWS;
-                any_tile(rows, depth, a + row * lda + start, lda, b, panel_bias, load_c, c + row * ldc + panel * PANEL, ldc);
+                any_tile(
+                    rows, depth, a + row * lda + start, lda, panel_b, ldb, panel_bias, load_c, c + row * ldc + panel * PANEL,
+                    ldc);
             }
         }
     }
 #else
-    (void)m; (void)n; (void)k; (void)a; (void)lda; (void)packed; (void)bias; (void)accumulate; (void)c; (void)ldc;
+    (void)m; (void)n; (void)k; (void)a; (void)lda; (void)b; (void)ldb; (void)panel_stride; (void)bias; (void)accumulate; (void)c; (void)ldc;
     __builtin_trap();
 #endif
 }
