@@ -27,6 +27,10 @@ int lora_set_thread_niceness(int niceness) {
     return setpriority(PRIO_PROCESS, (id_t)gettid(), niceness);
 }
 
+int lora_thread_id(void) {
+    return (int)gettid();
+}
+
 int lora_name_thread(const char *name) {
     return prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0);
 }

@@ -92,16 +92,17 @@ struct EmbeddingServiceTests {
         weak let released = service
         let queue = try #require(service?.queue)
         #expect(try await service?.embed(["the cat sat"], adapterDirectory: nil).count == 1)
-        // Each worker names its thread as it starts.
-        #expect(try await Self.eventually { Self.threadNames().values.filter { $0 == "lora-embed" }.count >= 3 }, "\(Self.threadNames())")
-        let alive = Set(Self.threadNames().filter { $0.value == "lora-embed" }.keys)
+        // Each worker names its thread as it starts, then records its id.
+        #expect(try await Self.eventually { queue.workerThreadIDs.count == 3 })
+        let ours = Set(queue.workerThreadIDs.map(String.init))
+        let names = Self.threadNames()
+        #expect(ours.allSatisfy { names[$0] == "lora-embed" }, "\(ours) in \(names)")
         #expect(queue.runningWorkers == 3)
 
         service = nil
         #expect(released == nil, "no worker holds the service")
         #expect(try await Self.eventually { queue.runningWorkers == 0 })
-        // Other suites' services may start or end threads of the same name meanwhile: three of
-        // those that ran while this service lived must be gone.
-        #expect(try await Self.eventually { alive.subtracting(Self.threadNames().keys).count >= 3 })
+        // By id, not by name: other suites' services start and end threads of the same name meanwhile.
+        #expect(try await Self.eventually { ours.isDisjoint(with: Self.threadNames().keys) }, "\(ours) in \(Self.threadNames())")
     }
 }

@@ -16,6 +16,9 @@ int lora_retain_freed_memory(int one_heap);
 /// `/proc/self/task/*/comm` show it. Returns 0 on success.
 int lora_name_thread(const char *name);
 
+/// The calling thread's kernel id (its entry in `/proc/self/task`).
+int lora_thread_id(void);
+
 /// The calling thread's nice value (-20...19).
 int lora_thread_niceness(void);
 

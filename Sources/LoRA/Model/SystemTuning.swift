@@ -22,6 +22,11 @@ public func nameCurrentThread(_ name: String) {
     _ = lora_name_thread(String(decoding: name.utf8.prefix(15), as: UTF8.self))
 }
 
+/// The calling thread's kernel id, as `/proc/self/task` and `top -H` list it.
+public func currentThreadID() -> Int {
+    Int(lora_thread_id())
+}
+
 /// Lowers the calling thread's CPU priority to `niceness` (0...19), so that it yields the cores
 /// to normal-priority threads when they have work; returns whether the kernel accepted it.
 @discardableResult

@@ -28,6 +28,7 @@ public final class EmbeddingService: Sendable {
             // releasing the service stops it.
             let thread = Thread { [queue, encoder] in
                 nameCurrentThread("lora-embed")
+                queue.workerStarted(threadID: currentThreadID())
                 Self.work(queue, encoder: encoder)
             }
             thread.start()
@@ -89,6 +90,7 @@ final class EmbedQueue: @unchecked Sendable {
     private var liveWorkers: Int
     private var isStopping = false
     private let workers: Int
+    private var threadIDs: Set<Int> = []
 
     init(workers: Int) {
         self.workers = workers
@@ -100,6 +102,20 @@ final class EmbedQueue: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return liveWorkers
+    }
+
+    /// The kernel ids of the workers' threads, as each has started (named `lora-embed`).
+    var workerThreadIDs: Set<Int> {
+        condition.lock()
+        defer { condition.unlock() }
+        return threadIDs
+    }
+
+    /// Records a worker's thread, once it has named itself.
+    func workerStarted(threadID: Int) {
+        condition.lock()
+        threadIDs.insert(threadID)
+        condition.unlock()
     }
 
     /// Queues `request` and wakes one sleeping worker, if any.
