@@ -73,12 +73,17 @@ struct KillRestartTests {
         try Pipelines.accounts.write(toFile: harness.home.path + "/tack.yaml", atomically: true, encoding: .utf8)
         var delays = killAfter
         var kills = 0
+        // Each run's output, for the issue recorded when one does not end.
+        let logPath = harness.home.path + "/run-\(tag).log"
         while true {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+            defer { try? log.close() }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.binary)
             process.arguments = ["run", "-f", path, "--accounts", harness.home.path + "/tack.yaml", "--home", harness.home.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            process.standardOutput = log
+            process.standardError = log
             try process.run()
             if !delays.isEmpty {
                 let delay = delays.removeFirst()
@@ -95,7 +100,9 @@ struct KillRestartTests {
             while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
-                Issue.record("tack run did not end within 120 s")
+                let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+                let tail = output.split(separator: "\n").suffix(40).joined(separator: "\n")
+                Issue.record("tack run to \(tag) (after \(kills) kills at \(killAfter) s) did not end within 120 s; its output ended:\n\(tail)")
             }
             process.waitUntilExit()
             return (process.terminationStatus, kills)

@@ -15,7 +15,7 @@ final class FloatBuffer: @unchecked Sendable {
     /// `count` zeros.
     convenience init(zeros count: Int) {
         self.init(uninitialized: count)
-        base.update(repeating: 0, count: count)
+        base.initialize(repeating: 0, count: count)
     }
 
     /// `count` Floats to be written before they are read (by a product with beta 0, a fill, a
