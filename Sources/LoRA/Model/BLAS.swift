@@ -16,6 +16,10 @@ enum BLAS {
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// The fewest multiply-adds worth splitting a product over the workers for: below about a
+    /// million, a split costs more than it saves.
+    static let minimumSplitWork = 1 << 20
+
     /// The same product split over the workers: by rows of `c` when it has more rows than
     /// columns, by columns otherwise, in blocks of whole cache lines.
     static func parallelGemm(
@@ -23,8 +27,7 @@ enum BLAS {
         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        // Below about a million multiply-adds a split costs more than it saves.
-        guard m * n * k >= 1 << 20 else {
+        guard m * n * k >= minimumSplitWork else {
             return gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                         a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
         }

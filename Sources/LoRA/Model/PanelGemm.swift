@@ -18,8 +18,7 @@ enum PanelGemm {
         panelStride: Int, bias: UnsafePointer<Float>?, accumulate: Bool, into c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         precondition(n % 32 == 0, "panels are 32 columns wide")
-        // As BLAS.parallelGemm: below about a million multiply-adds a split costs more than it saves.
-        let grain = rows * n * k >= 1 << 20 ? 14 : rows
+        let grain = rows * n * k >= BLAS.minimumSplitWork ? 14 : rows
         Workers.forEachRange(rows, grain: grain, alignment: 14) { range in
             lora_panel_gemm(
                 range.count, n, k, a + range.lowerBound * lda, lda, b, ldb, panelStride, bias, accumulate ? 1 : 0,
